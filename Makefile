@@ -1,0 +1,85 @@
+# Safe to Ask - the front door. `make run` starts the assistant; `make test` proves it works.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+PY         := $(VENV)/bin/python
+RASA       := $(VENV)/bin/rasa
+MODEL      := models/safe-to-ask.tar.gz
+DATA_DIRS  := data/nlu data/responses data/rules data/stories
+TRAIN_IN   := config.yml domain.yml $(shell find $(DATA_DIRS) -name '*.yml' 2>/dev/null)
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+.PHONY: help setup train run test validate lint unit stories nlu-eval e2e browser directory-check bench soak audit run-scaled clean
+
+help:
+	@echo "make run    - set up, train if needed, start the assistant (REST, widget, staff console)"
+	@echo "make test   - set up, validate, train, and run every test"
+	@echo "make bench  - measure latency, throughput, memory and training time"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh
+	@PY310=$$(scripts/find_python.sh) || exit 1; \
+	  [ -x $(PY) ] || $$PY310 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade 'pip==24.0'
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip check
+	touch $@
+
+setup: $(VENV)/.installed
+
+$(MODEL): $(VENV)/.installed $(TRAIN_IN)
+	@mkdir -p models
+	@start=$$(date +%s); \
+	$(RASA) train --config config.yml --domain domain.yml --data $(DATA_DIRS) --out models \
+	  --fixed-model-name safe-to-ask --quiet && \
+	echo "Training took $$(( $$(date +%s) - start )) s" | tee models/training-time.txt
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	$(PY) -m stack
+
+validate: setup
+	$(RASA) data validate --domain domain.yml --data $(DATA_DIRS) --fail-on-warnings
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+directory-check: setup
+	$(PY) -m actions.directory.validate
+
+unit: setup
+	$(PY) -m pytest tests -m "not stack and not browser" -q
+
+stories: $(MODEL)
+	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/core --fail-on-prediction-errors
+
+nlu-eval: $(MODEL)
+	$(RASA) test nlu --nlu tests/nlu --model $(MODEL) --out results/nlu
+	$(PY) -m tests.nlu_gate results/nlu/intent_report.json 0.90
+
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+e2e: $(MODEL) browser
+	$(PY) -m pytest tests -m "stack or browser" -q
+
+test: validate lint directory-check unit train stories nlu-eval e2e
+	@echo "All test stages passed."
+
+bench: $(MODEL)
+	$(PY) -m bench
+
+soak: $(MODEL)
+	$(PY) -m bench.soak
+
+audit: setup
+	$(PY) -m bench.audit
+
+clean:
+	rm -rf models results .rasa .stack .pytest_cache

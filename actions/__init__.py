@@ -1,0 +1,1 @@
+"""The action server (rasa-sdk): referrals from the service directory."""

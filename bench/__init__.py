@@ -1,0 +1,1 @@
+"""`make bench`: latency, throughput, memory and training time (see docs/benchmarks.md)."""

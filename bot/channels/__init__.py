@@ -1,0 +1,1 @@
+"""Input channels. Each one only parses its own wire format and hands over to bot.gateway."""

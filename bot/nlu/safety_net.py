@@ -1,0 +1,50 @@
+"""NLU component: immediate danger overrides whatever the intent classifier decided.
+
+Runs last in the pipeline, after the FallbackClassifier, so low confidence, misspellings and the
+dialogue state cannot hide danger: the intent becomes `danger_now` with confidence 1.0, and a
+`danger` entity records the kind so referrals can fit it (e.g. suicide, forced marriage travel).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.danger import DangerDetector, default_detector
+
+DANGER_INTENT = "danger_now"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DangerSafetyNet(GraphComponent):
+    def __init__(self, detector: DangerDetector) -> None:
+        self.detector = detector
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DangerSafetyNet":
+        return cls(default_detector())
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            kind = self.detector.detect(message.get(TEXT) or "")
+            if kind is None:
+                continue
+            override = {"name": DANGER_INTENT, "confidence": 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != DANGER_INTENT]
+            message.set(INTENT, override, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)
+            entity = {"entity": "danger", "value": kind, "start": 0, "end": 0, "extractor": "DangerSafetyNet"}
+            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        return messages
