@@ -4,33 +4,55 @@ In order: clean the text, redact personal data, replace the sender id by its HMA
 limits, run Rasa with a time limit, then make sure the reply is never empty and never lacks the
 999 line when the message shows danger. "Delete this chat" removes the conversation afterwards.
 Nothing here logs message text, and everything Rasa logs while handling it is scrubbed.
+
+Whatever breaks, `Gateway.handle` still returns a reply that carries the 999 line and the
+helplines: Rasa failing or too slow, a custom action failing or too slow (the action server or
+the directory down), the tracker store unreachable, or a bug in this module. Rasa hides the last
+three (it logs them and carries on with a partial or context-free reply), so `install_failure_hooks`
+makes them report here (`report_trouble`) for the message being handled.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
 
 import safelog
 from bot.danger import detect_danger
 from bot.pseudonyms import pseudonym
 from bot.rate_limit import RateLimiter
 from bot.redaction import redact
-from bot.safety import has_emergency_line, safety_lines
+from bot.safety import SafetyLines, has_emergency_line, safety_lines
 from bot.settings import Settings, get_settings
 from bot.tracker_store import delete_conversation
 
 logger = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LAST_SPACE = re.compile(r"\s(?=\S*$)")
 DELETE_UTTERANCE = "utter_chat_deleted"
+# Text is redacted before it is cut to the message limit, with this much to spare, so that the
+# cut never leaves half a phone number or e-mail address for Rasa to see.
+REDACTION_MARGIN = 200
+# Said when "delete this chat" could not reach the store. TODO(content): move to data/safety.yml.
+DELETE_FAILED = (
+    "I could not delete this chat just now. It will be deleted automatically after {minutes} minutes without messages."
+)
+TROUBLE_ACTION = "action"
+TROUBLE_TRACKER_STORE = "tracker_store"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# The troubles met while handling the current message (None outside `Gateway.handle`).
+_TROUBLE: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("gateway_trouble", default=None)
 
 
 class GatewayOutputChannel(CollectingOutputChannel):
@@ -66,6 +88,17 @@ class Outcome:
     danger: str | None = None
     deleted: bool = False
     rate_limited: bool = False
+    degraded: bool = False  # Rasa, an action or the tracker store failed: the safety lines were added
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One message made safe to hand to Rasa: cleaned, redacted, cut."""
+
+    raw: str
+    text: str
+    found: tuple[str, ...]
+    cut: bool
 
 
 def clean_text(text: Any, limit: int) -> tuple[str, bool]:
@@ -76,8 +109,78 @@ def clean_text(text: Any, limit: int) -> tuple[str, bool]:
     return (text[:limit], True) if len(text) > limit else (text, False)
 
 
+def prepare(text: Any, limit: int) -> Prepared:
+    """Clean, redact, then cut to `limit`.
+
+    Redacting first (with a margin) means no identifier is ever cut in half and slips past the
+    redaction; cutting the raw text first (at limit + margin) keeps the cost of redaction bounded
+    whatever size of message arrives. The raw text's last, possibly partial, word is dropped.
+    """
+    raw, over = clean_text(text, limit + REDACTION_MARGIN)
+    if over:
+        space = _LAST_SPACE.search(raw, limit // 2)
+        raw = raw[: space.start()] if space else raw[:limit]
+    redaction = redact(raw)
+    cut = over or len(redaction.text) > limit
+    return Prepared(raw, redaction.text[:limit].rstrip(), tuple(redaction.found), cut)
+
+
 def _note(text: str) -> dict[str, Any]:
     return {"text": text}
+
+
+def has_helplines(replies: Iterable[dict[str, Any]], lines: SafetyLines) -> bool:
+    """True when a reply already gives at least one of the national 24/7 helplines."""
+    texts = [reply.get("text") or "" for reply in replies]
+    return any(helpline["phone"] in text for helpline in lines.helplines for text in texts)
+
+
+def safety_net(replies: list[dict[str, Any]], failed: bool, trouble: set[str], danger: str | None) -> list[dict]:
+    """The replies with whatever they lack added: the 999 line first when the message shows
+    danger, and the helplines after any (partial) answer when Rasa failed, said nothing, or a
+    part failed behind its back (an action, the tracker store)."""
+    lines = safety_lines()
+    said = list(replies)
+    out = list(said)
+    if danger and not has_emergency_line(out):
+        out.insert(0, _note(lines.danger_first(danger)))
+    if not said or ((failed or trouble) and not has_helplines(said, lines)):
+        body = lines.helpline_text() if has_emergency_line(out) else lines.fallback()
+        out.append(_note(f"{lines.unavailable}\n{body}" if not said else body))
+    return out
+
+
+def last_resort(sender: str = "") -> Outcome:
+    """What to send when the gateway itself failed: the safety lines, nothing else."""
+    lines = safety_lines()
+    return Outcome(sender_id=sender, replies=[_note(lines.fallback(lines.unavailable))], degraded=True)
+
+
+def describe(error: BaseException) -> str:
+    """An exception for the log: its type, plus, when a connection failed somewhere in its chain
+    (Redis, the action server), that error's message, which says which host and port failed and
+    never what anyone wrote. Scrubbed by safelog in any case."""
+    name = type(error).__name__
+    seen: BaseException | None = error
+    for _ in range(5):
+        if seen is None:
+            break
+        if _is_infrastructure(seen) and str(seen):
+            cause = "" if seen is error else f"{type(seen).__name__}: "
+            return f"{name} ({cause}{str(seen).strip()[:200]})"
+        seen = seen.__cause__ or seen.__context__
+    return name
+
+
+def _is_infrastructure(error: BaseException) -> bool:
+    return isinstance(error, OSError) or type(error).__module__.split(".")[0] in {"redis", "aiohttp"}
+
+
+def report_trouble(kind: str) -> None:
+    """Record that a part failed while the current message was handled (no-op outside one)."""
+    trouble = _TROUBLE.get()
+    if trouble is not None:
+        trouble.add(kind)
 
 
 class Gateway:
@@ -96,41 +199,77 @@ class Gateway:
         tracker_store: TrackerStore | None,
         output: GatewayOutputChannel | None = None,
     ) -> Outcome:
-        """Run one message through Rasa and return what to send back."""
-        raw_text, cut = clean_text(incoming.text, self.settings.max_message_chars)
-        redaction = redact(raw_text)
-        sender = self.sender_id(incoming.channel, incoming.raw_sender)
-        with safelog.sensitive(raw_text, redaction.text, sender, incoming.raw_sender, str(incoming.text)):
-            return await self._handle(incoming, redaction, sender, cut, on_new_message, tracker_store, output)
+        """Run one message through Rasa and return what to send back.
 
-    async def _handle(self, incoming, redaction, sender, cut, on_new_message, tracker_store, output) -> Outcome:  # type: ignore[no-untyped-def]
+        Never raises (except when the caller is cancelled): a bug or failure anywhere on the way
+        still answers with the 999 line and the helplines, logged by exception type only.
+        """
+        try:
+            sender = self.sender_id(incoming.channel, str(incoming.raw_sender))
+            message = prepare(incoming.text, self.settings.max_message_chars)
+        except Exception as error:
+            logger.error("Could not prepare a message on channel %s: %s", incoming.channel, type(error).__name__)
+            return last_resort()
+        secrets = (message.raw, message.text, sender, str(incoming.raw_sender), str(incoming.text))
+        with safelog.sensitive(*secrets):
+            try:
+                return await self._handle(incoming, message, sender, on_new_message, tracker_store, output)
+            except Exception as error:
+                logger.error("The gateway failed on channel %s: %s", incoming.channel, type(error).__name__)
+                return last_resort(sender)
+
+    async def _handle(
+        self,
+        incoming: Incoming,
+        message: Prepared,
+        sender: str,
+        on_new_message: OnNewMessage,
+        tracker_store: TrackerStore | None,
+        output: GatewayOutputChannel | None,
+    ) -> Outcome:
         lines = safety_lines()
-        outcome = Outcome(sender_id=sender, danger=detect_danger(redaction.text))
+        outcome = Outcome(sender_id=sender, danger=detect_danger(message.text))
         if not self._allowed(sender, incoming.client_address):
             outcome.rate_limited = True
-            outcome.replies = [_note(f"{lines.rate_limited}\n{lines.danger_first(outcome.danger)}")]
+            outcome.replies = [_note(self._rate_limited_text(outcome.danger))]
             return outcome
-        if not redaction.text:
+        if not message.text:
             outcome.replies = [_note(f"{lines.empty}\n{lines.emergency}")]
             return outcome
         output = output or GatewayOutputChannel(incoming.channel)
-        failed = await self._run_rasa(redaction.text, sender, incoming.channel, on_new_message, output)
-        outcome.replies = list(output.messages)
-        if failed or not outcome.replies:
-            outcome.replies = [_note(lines.fallback(lines.unavailable))]
-        elif outcome.danger and not has_emergency_line(outcome.replies):
-            outcome.replies.insert(0, _note(lines.danger_first(outcome.danger)))
-        if cut:
+        trouble: set[str] = set()
+        token = _TROUBLE.set(trouble)
+        try:
+            failed = await self._run_rasa(message.text, sender, incoming.channel, on_new_message, output)
+        finally:
+            _TROUBLE.reset(token)
+        outcome.replies = safety_net(list(output.messages), failed, trouble, outcome.danger)
+        outcome.degraded = failed or bool(trouble)
+        if message.cut:
             outcome.replies.insert(0, _note(lines.too_long))
-        if redaction.found:
+        if message.found:
             outcome.replies.append(_note(lines.personal_data))
         if DELETE_UTTERANCE in output.utter_actions and tracker_store is not None:
-            await delete_conversation(tracker_store, sender)
-            outcome.deleted = True
+            outcome.deleted = await self._delete(tracker_store, sender)
+            if not outcome.deleted:
+                outcome.replies.append(_note(DELETE_FAILED.format(minutes=self.settings.idle_minutes)))
         return outcome
 
+    def _rate_limited_text(self, danger: str | None) -> str:
+        """The rate-limit notice: always the 999 line, and the helplines when the message shows
+        danger (kept short otherwise, because on SMS every reply costs money)."""
+        lines = safety_lines()
+        parts = [lines.rate_limited, lines.danger_first(danger)]
+        return "\n".join([*parts, lines.helpline_text()] if danger else parts)
+
     def _allowed(self, sender: str, address: str) -> bool:
-        return self.per_sender.allow(sender) and self.per_address.allow(address)
+        """Count the message against both limits, but only when both have room: otherwise a
+        flood of fresh sender ids from one address would fill the per-sender table."""
+        if self.per_address.full(address) or self.per_sender.full(sender):
+            return False
+        self.per_address.record(address)
+        self.per_sender.record(sender)
+        return True
 
     async def _run_rasa(
         self, text: str, sender: str, channel: str, on_new_message: OnNewMessage, output: GatewayOutputChannel
@@ -143,10 +282,105 @@ class Gateway:
         except asyncio.TimeoutError:
             logger.error("Rasa did not answer within %.1f s on channel %s", self.settings.rasa_timeout_seconds, channel)
         except Exception as error:  # any failure still gets the safety reply
-            logger.error("Rasa failed on channel %s: %s", channel, type(error).__name__)
+            logger.error("Rasa failed on channel %s: %s", channel, describe(error))
         return True
 
-    async def forget(self, channel: str, raw_sender: str, tracker_store: TrackerStore | None) -> None:
-        """Delete a conversation on request (quick exit, SMS STOP/DELETE)."""
-        if tracker_store is not None:
-            await delete_conversation(tracker_store, self.sender_id(channel, raw_sender))
+    async def _delete(self, tracker_store: TrackerStore, sender: str) -> bool:
+        """Delete one conversation; False (logged) when the store cannot be reached."""
+        try:
+            await delete_conversation(tracker_store, sender)
+            return True
+        except Exception as error:
+            logger.error("Could not delete a conversation: %s", type(error).__name__)
+            return False
+
+    async def forget(self, channel: str, raw_sender: str, tracker_store: TrackerStore | None) -> bool:
+        """Delete a conversation on request (quick exit, SMS STOP/DELETE).
+
+        Returns False instead of raising when the store is unreachable, so that quick exit and
+        STOP still answer; the conversation then expires on its own.
+        """
+        if tracker_store is None:
+            return True
+        sender = self.sender_id(channel, raw_sender)
+        with safelog.sensitive(sender, raw_sender):
+            return await self._delete(tracker_store, sender)
+
+
+# ---------------------------------------------------------------------------------------------
+# Failures Rasa hides: custom actions and the tracker store (installed by bot/server.py)
+# ---------------------------------------------------------------------------------------------
+
+
+class ForgetfulTrackerStore(TrackerStore):
+    """Stands in while the real tracker store is unreachable: keeps nothing.
+
+    Rasa's own fallback is an in-memory store without expiry, which would hold every
+    conversation of an outage for the life of the process, beyond the reach of "delete this
+    chat". Here the person gets answers without conversation memory until the store is back.
+    """
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        return None
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return None
+
+    async def keys(self) -> Iterable[str]:
+        return []
+
+    async def delete(self, sender_id: str) -> None:
+        return None
+
+
+def _tracker_store_failed(error: Exception) -> None:
+    report_trouble(TROUBLE_TRACKER_STORE)
+    logger.error(
+        "The tracker store is unreachable: %s. Answering without conversation memory, "
+        "with the safety lines, until it is back.",
+        describe(error),
+    )
+
+
+def guard_tracker_store(store: Any) -> None:
+    """Make Rasa's fail-safe wrapper report failures and keep nothing while the store is down."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    if isinstance(store, FailSafeTrackerStore):
+        store._on_tracker_store_error = _tracker_store_failed
+        store._fallback_tracker_store = ForgetfulTrackerStore(store.domain)
+
+
+def guard_remote_actions(timeout_seconds: float) -> None:
+    """Give custom actions a time limit and make their failures known to the gateway.
+
+    Rasa 3.6 waits up to 5 minutes for the action server, and when an action fails it logs,
+    drops the action's events and carries on: the person gets the answer without the
+    referrals that should follow it. Reported here, the gateway adds the helplines instead.
+    """
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+    from rasa.shared.exceptions import RasaException
+
+    original = getattr(RemoteAction.run, "__wrapped__", RemoteAction.run)
+
+    @functools.wraps(original)
+    async def run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await asyncio.wait_for(original(self, *args, **kwargs), timeout=timeout_seconds)
+        except ActionExecutionRejection:
+            raise
+        except asyncio.TimeoutError:
+            report_trouble(TROUBLE_ACTION)
+            message = f"Custom action '{self.name()}' did not answer within {timeout_seconds:.1f} s"
+            raise RasaException(message) from None
+        except Exception:
+            report_trouble(TROUBLE_ACTION)
+            raise
+
+    RemoteAction.run = run  # type: ignore[method-assign]
+
+
+def install_failure_hooks(agent: Any, action_timeout_seconds: float) -> None:
+    """Called once the agent is loaded (bot/server.py)."""
+    guard_remote_actions(action_timeout_seconds)
+    guard_tracker_store(getattr(agent, "tracker_store", None))

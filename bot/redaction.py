@@ -23,11 +23,11 @@ Design choices:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 import yaml
 
@@ -69,7 +69,13 @@ class Redaction:
 # Word lists (data): what is never a name, and the contexts that introduce one.
 # ---------------------------------------------------------------------------------------------
 
-_FUNCTION_WORDS = frozenset(
+
+def _wordset(words: str) -> frozenset[str]:
+    """A set from whitespace-separated words (word lists read better as text than as lists)."""
+    return frozenset(words.split())
+
+
+_FUNCTION_WORDS = _wordset(
     """
     a an the and or but nor so yet if then than that this these those there here where when why how what
     which who whom whose while whilst because since until unless though although as at by for from in
@@ -100,11 +106,11 @@ _FUNCTION_WORDS = frozenset(
     attacked insult insults insulted swear swears swore yell yells yelled spit spits spat
     yes yeah yep ok okay please thanks thank sorry hello hi hey
     well back away home again here there too as
-    """.split()
+    """
 )
 
 # Words that follow "I'm" / "this is" without being a name (the data vocabulary covers most).
-_NOT_NAMES = frozenset(
+_NOT_NAMES = _wordset(
     """
     scared afraid frightened terrified worried anxious alone pregnant married divorced separated single
     homeless undocumented illegal legal safe unsafe sure not fine ok okay good bad sad tired confused lost
@@ -121,12 +127,13 @@ _NOT_NAMES = frozenset(
     korean malaysian indonesian burmese american canadian australian
     mum mom dad mother father wife husband partner man woman girl boy lady guy mr mrs ms miss
     asylum seeker refugee migrant student worker nurse carer visitor victim survivor
+    stupid useless worthless ugly fat crazy mad lazy dirty liar idiot names back now later
     monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december
-    """.split()
+    """
 )
 
-_PARTICLES = frozenset("bin ibn bint al el de da di del della van von der den la le du dos das ben abu".split())
+_PARTICLES = _wordset("bin ibn bint al el de da di del della van von der den la le du dos das ben abu")
 
 _RELATIONS = (
     r"(?:ex[- ]?)?(?:husband|wife|partner|boyfriend|girlfriend|fianc[eé]e?|spouse)",
@@ -143,34 +150,46 @@ _POSSESSIVES = r"(?:my|his|her|their|our|your|the|me)"
 
 # Phrases after which the next word is a name whatever its case (lower case included).
 _STRONG_INTROS = (
-    r"(?:my|his|her|their|your|our|the)\s+(?:full\s+|first\s+|real\s+|last\s+|sur)?names?(?:'s|\s+is|\s+was|\s*:|\s+are)",
-    r"(?:my|his|her|their|your|our)\s+(?:\w+\s+)?(?:'s\s+)?name(?:'s|\s+is|\s+was|\s*:)",
-    r"\w+'s\s+(?:full\s+|first\s+)?name(?:\s+is|\s+was|\s*:)",
-    r"names?\s*:",
-    r"(?:i\s*am|i'?m|i’m|he'?s|she'?s|he\s+is|she\s+is|they'?re|they\s+are|is|was|am)\s+called",
-    r"(?:i\s*am|i'?m|i’m|he'?s|she'?s|he\s+is|she\s+is|is|was)\s+named",
-    r"(?:^|[.!?,;]\s*|\b(?:you\s+can|u\s+can|please|pls|just|and)\s+)call\s+me",
-    r"(?:they|people|everyone|friends)\s+call\s+me",
-    r"(?:known|goes|go|going)\s+(?:as|by)",
-    r"(?:mr|mrs|ms|miss|mx|dr|mister|madam|sir|sheikh|mrs)\.?",
+    r"names?(?:'s|’s|\s+is|\s+was|\s+are|\s*:)",  # my name is, his name's, the abuser's name is, name:
+    r"(?:my|his|her|their)\s+names",  # "my names zorbina"
     r"me\s+llamo",
     r"mi\s+nombre\s+es",
     r"je\s+m['’]appelle",
-    r"je\s+suis",
     r"meu\s+nome\s+(?:é|e)",
     r"mam\s+na\s+imi[eę]",
     r"nazywam\s+si[eę]",
     r"numele\s+meu\s+este",
     r"mera\s+naam",
-    r"ismi|ismim|adım|adim",
+    r"ismim?",
+    r"ad[ıi]m",
     r"меня\s+зовут",
     r"мене\s+звати",
 )
-# After these the next word is a name only when it is written like one (capitalised, not a word).
-_WEAK_INTROS = (
-    r"\b(?:i\s*am|i'?m|i’m|this\s+is|it'?s|it’s|it\s+is)",
-    r"\b(?:called|named|nicknamed)",
+# After these the next word is a name when it is written like one: capitalised and not a known
+# word, or (lower case) not shaped like any word the project knows.
+_MEDIUM_INTROS = (
+    r"(?:known|goes|go)\s+by",
+    r"known\s+as",
+    r"(?:mr|mrs|ms|mx|dr|mister)\.?",
+    r"(?-i:Miss)",
+    r"call\s+me",
+    r"je\s+suis",
 )
+# After these only a capitalised word that is not a known word: "this is Maria", "I'm Zorbina".
+_WEAK_INTROS = (
+    r"i\s*am",
+    r"i'?m",
+    r"i’m",
+    r"this\s+is",
+    r"it'?s",
+    r"it’s",
+    r"it\s+is",
+    r"called",
+    r"named",
+    r"nicknamed",
+)
+# "called" / "named" after one of these is strong: "I'm called zorbina", "he is named Brennick".
+_BE_WORDS = _wordset("am im i'm i’m m is s was are re were be been being get gets got")
 _GREETING = r"(?:hi|hello|hey|hiya|salam|salaam|assalamu\s+alaikum|good\s+(?:morning|afternoon|evening)|dear\s+sir)"
 
 
@@ -193,7 +212,10 @@ def _place_words() -> set[str]:
     path = DATA_DIR / "places.yml"
     if not path.exists():
         return set()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:  # a broken data file must not stop messages getting through
+        return set()
     names: list[str] = []
     for group in ("nations", "places"):
         for values in (data.get(group) or {}).values():
@@ -306,8 +328,19 @@ _ADDRESS_NUMBERED = (
     rf"(?:(?:(?i:{_STOP_STREET}){_NAME_WORD}\s+){{1,3}}(?i:{_STREET_STRONG})"
     rf"|(?:{_CAP_WORD}\s+){{1,3}}(?i:{_STREET_WEAK}))\b\.?"
 )
-_ADDRESS_NAMED = rf"\b(?:{_CAP_WORD}\s+){{1,3}}(?:Road|Street|Avenue|Lane|Close|Drive|Crescent|Gardens|Grove|Terrace|Mews)\b"
+_STREET_NAMED = r"Road|Street|Avenue|Lane|Close|Drive|Crescent|Gardens|Grove|Terrace|Mews"
+_ADDRESS_NAMED = rf"\b(?:{_CAP_WORD}\s+){{1,3}}(?:{_STREET_NAMED})\b"
 _FLAT_ALONE = r"\b(?:flat|apartment|apt)\s*(?:no\.?\s*)?\d+[a-z]?\s*,\s*(?=\[address\])"
+
+
+# A phone number is never glued to other digits by dots or dashes, and a 00 prefix right after a
+# digit group belongs to that group ("6011 0010 ..."). Cards are removed before phones, and what a
+# phone rule leaves of a longer run (7+ digits) is caught by the id-number rule after it.
+_NOT_IN_DIGITS = r"(?<![\w+])(?<!\d[.\-])"
+_NO_MORE_DIGITS = r"(?!\w)(?![.\-]\d)"
+# Letters and digits mixed: GWF012345678, X1234567, 123456789GBR, driving licence numbers.
+_ALNUM_ID = r"\b(?:[A-Z]{1,4}\d{5,}[A-Z\d]*|\d{5,}[A-Z]{1,3}|(?=[A-Z\d]*\d{3})(?=[A-Z\d]*[A-Z]{2})[A-Z\d]{9,})\b"
+_IBAN = r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b"
 
 
 def _luhn(digits: str) -> bool:
@@ -376,46 +409,65 @@ class Rule:
     pattern: re.Pattern[str]
     keep: Callable[[re.Match[str]], bool] | None = None
     needs_digit: bool = True
+    gate: tuple[str, ...] = ()  # skip the rule unless the lower-case text holds one of these
+
+    def applies(self, lowered: str, has_digit: bool) -> bool:
+        if self.needs_digit and not has_digit:
+            return False
+        return not self.gate or any(g in lowered for g in self.gate)
 
 
-def _rule(kind: str, pattern: str, keep=None, flags: int = re.I, needs_digit: bool = True) -> Rule:  # type: ignore[no-untyped-def]
-    return Rule(kind, re.compile(pattern, flags), keep, needs_digit)
+def _rule(  # type: ignore[no-untyped-def]
+    kind: str, pattern: str, keep=None, flags: int = re.I, needs_digit: bool = True, gate: tuple[str, ...] = ()
+) -> Rule:
+    return Rule(kind, re.compile(pattern, flags), keep, needs_digit, gate)
 
 
 _RULES: tuple[Rule, ...] = (
-    _rule("email", r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", needs_digit=False),
+    _rule("email", r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", needs_digit=False, gate=("@",)),
     _rule(
         "email",
         r"\b[\w.+-]+\s*(?:\[at\]|\(at\)|\bat\b)\s*[\w-]+\s*(?:(?:\[dot\]|\(dot\)|\bdot\b)\s*[\w-]+\s*)*"
         r"(?:\[dot\]|\(dot\)|\bdot\b)\s*(?:com|org|net|co|uk|ac|gov|info|io|me|fr|de|pl|ro)\b",
         needs_digit=False,
+        gate=("dot",),
     ),
     _rule(
         "username",
         r"(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|twitter|x|tiktok|linkedin|snapchat|youtube|"
         r"onlyfans|telegram|t)\.(?:com|me)/[^\s]+",
         needs_digit=False,
+        gate=("/",),
     ),
-    _rule("username", r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,29}\b", needs_digit=False),
+    _rule("username", r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,29}\b", needs_digit=False, gate=("@",)),
     _rule("date of birth", _DOB_CONTEXT + rf"(?P<pii>{_WRITTEN_DATE}|{_NUM_DATE}|{_ISO_DATE}|{_PARTIAL_DATE})\b"),
+    _rule("bank details", _IBAN, lambda m: len(re.sub(r"\D", "", m.group(0))) < 8),
+    # Before phones: a card never starts with 0, so "0..." runs are left to the phone rules.
+    _rule("card", r"(?<![\d£$€+])(?<!\d[ \-])[1-9](?:[ \-]?\d){12,18}(?![\d])", _keep_number),
     _rule(
         "phone",
-        r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(\s?0\s?\)|0)?[\s.\-]?|\(?0)\(?[1-9](?:[\s.\-()]{0,3}\d){8,9}(?![\w])",
+        _NOT_IN_DIGITS
+        + r"(?:(?:\+|(?<!\d )00)\s?44\s?(?:\(\s?0\s?\)|0)?[\s.\-]?|\(?0[\s.\-]?)\(?[1-9](?:[\s.\-()]{0,3}\d){8,9}"
+        + _NO_MORE_DIGITS,
         _is_service,
     ),
-    _rule("phone", r"(?<![\w+])(?:\+|00)(?!44)[1-9]\d{0,2}[\s.\-]?\(?\d{1,4}\)?(?:[\s.\-]?\d){5,12}(?!\w)"),
+    _rule(
+        "phone",
+        _NOT_IN_DIGITS
+        + r"(?:\+|(?<!\d )00)\s?(?!44)[1-9]\d{0,2}[\s.\-]?\(?\d{1,4}\)?(?:[\s.\-]?\d){5,12}"
+        + _NO_MORE_DIGITS,
+    ),
     _rule("date of birth", rf"\b(?:{_NUM_DATE}|{_ISO_DATE}|{_WRITTEN_DATE})\b", _recent_date),
     _rule(
         "national insurance",
         r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b|(?-i:\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\b)",
     ),
     _rule("bank details", r"\bsort\s*code\s*(?:is|:|-)?\s*(?P<pii>\d{2}[\s\-]?\d{2}[\s\-]?\d{2})\b"),
-    _rule("card", r"(?<![\d£$€])\d(?:[ \-]?\d){12,18}(?![\d])", _keep_number),
     _rule("bank details", _BANK_CONTEXT + _ID_VALUE, _too_short),
     _rule("id number", _ID_CONTEXT + _ID_VALUE, _too_short),
     _rule("bank details", r"(?<![\d\-])\d{2}-\d{2}-\d{2}(?![\d\-])"),
     _rule("id number", r"(?-i:\b[A-Z]{1,3}[ \-]?\d{6,}[A-Z]?\b)"),
-    _rule("id number", r"\b(?:[A-Z]{1,4}\d{5,}[A-Z\d]*|\d{5,}[A-Z]{1,3}|(?=[A-Z\d]*\d{3})(?=[A-Z\d]*[A-Z]{2})[A-Z\d]{9,})\b"),
+    _rule("id number", _ALNUM_ID),
     _rule("id number", r"(?<![\w£$€.,])\d(?:[ \-.]?\d){6,}(?![\w])", _keep_number),
     _rule("id number", r"(?-i:\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b)"),
     _rule(
@@ -423,7 +475,14 @@ _RULES: tuple[Rule, ...] = (
         r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}\b",
     ),
     _rule("address", _ADDRESS_NUMBERED, flags=0),
-    _rule("address", _ADDRESS_NAMED, lambda m: _known_words(m.group(0)), flags=0, needs_digit=False),
+    _rule(
+        "address",
+        _ADDRESS_NAMED,
+        lambda m: _known_words(m.group(0)),
+        flags=0,
+        needs_digit=False,
+        gate=("road", "street", "avenue", "lane", "close", "drive", "crescent", "gardens", "grove", "terrace", "mews"),
+    ),
     _rule("address", _FLAT_ALONE),
 )
 _KIND_ALIASES = {"national insurance": "id number", "card": "bank details"}
@@ -461,12 +520,27 @@ def _apply(rule: Rule, text: str, found: list[str]) -> str:
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _GAP = re.compile(r"[ \t]*,?[ \t]*|[ \t]+")
-_STRONG = re.compile(r"(?<![\w\[])(?:" + "|".join(_STRONG_INTROS) + r")(?!\w)[ \t]*[:,]?[ \t]*", re.I)
-_RELATION = re.compile(
-    rf"\b{_POSSESSIVES}\s+(?:{'|'.join(_RELATIONS)})(?:['’]s)?\b[ \t]*,?[ \t]*(?:(?:is\s+)?called\s+|named\s+)?", re.I
+_INTRO = re.compile(
+    r"\b(?:"
+    + rf"(?P<greeted>{_GREETING}\b[\s,!.]*(?:i\s*am|i'?m|i’m|im|its|it'?s|this\s+is|me))"
+    + r"|(?P<strong>"
+    + "|".join(_STRONG_INTROS)
+    + ")"
+    + r"|(?P<medium>"
+    + "|".join(_MEDIUM_INTROS)
+    + ")"
+    + rf"|(?P<relation>{_POSSESSIVES}\s+(?:{'|'.join(_RELATIONS)})(?![\w\-])(?:['’]s)?"
+    + r"(?:[ \t]*,?[ \t]*(?:is\s+)?(?:called|named)(?=\s))?)"
+    + r"|(?P<weak>"
+    + "|".join(_WEAK_INTROS)
+    + ")"
+    + r")(?!\w)[ \t]*[:,]?[ \t]*",
+    re.I,
 )
-_WEAK = re.compile(r"(?:" + "|".join(_WEAK_INTROS) + r")\b[ \t]+", re.I)
-_GREETED = re.compile(rf"\b{_GREETING}\b[\s,!.]*(?:i\s*am|i'?m|i’m|im|its|it'?s|this\s+is|me)\s+", re.I)
+_CALL_ME_OK_BEFORE = re.compile(
+    r"(?:^|[.!?,;:\n]|\b(?:you|u)\s+can|\bplease|\bpls|\bjust|\bthey|\bpeople|\beveryone|\bfriends)\s*$", re.I
+)
+_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:['’][^\W\d_]+)?)\s*$")
 _CAPITAL_PAIR = re.compile(r"\b[A-Z][a-z'’\-]+(?:[ \t]+[A-Z][a-z'’\-]+)+\b")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 
@@ -479,13 +553,29 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and not word.isupper() or (len(word) > 1 and word.isupper() and len(word) <= 3)
 
 
+_SUFFIXES = ("ing", "ies", "ied", "es", "ed", "er", "ly", "s", "e", "y")
+
+
+def _stems(word: str) -> set[str]:
+    """`word` without its common English endings ("stalks", "stalking" -> "stalk")."""
+    stems = {word}
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stems.add(word[: -len(suffix)])
+    return stems
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_stems() -> frozenset[str]:
+    return frozenset(stem for word in vocabulary() for stem in _stems(word))
+
+
 def _looks_like_word(word: str) -> bool:
-    """A lower-case word we know, or one shaped like an English verb or adverb (-ed, -ing, -ly)."""
+    """A lower-case word we know (in any of its forms), or one shaped like a verb or adverb."""
     bare = _bare(word)
-    vocab = vocabulary()
-    if bare in vocab or bare.endswith(("ed", "ing", "ly", "n't")):
+    if bare in vocabulary() or bare.endswith(("ed", "ing", "ly", "n't")):
         return True
-    return bare.endswith("s") and (bare[:-1] in vocab or bare[:-2] in vocab)
+    return not _stems(bare).isdisjoint(_vocabulary_stems())
 
 
 def _name_word_ok(word: str, strength: str, first: bool) -> bool:
@@ -499,7 +589,7 @@ def _name_word_ok(word: str, strength: str, first: bool) -> bool:
         if strength == "relation":
             return bare not in _NOT_NAMES and bare not in _danger_words()
         return bare not in vocabulary()
-    if strength in ("strong", "greeted", "relation"):
+    if strength in ("strong", "greeted") or (strength == "relation" and first):
         return not _looks_like_word(word)
     return False
 
@@ -521,11 +611,20 @@ def _name_end(text: str, pos: int, strength: str) -> int:
             continue
         if not _name_word_ok(word, strength, first=count == 0):
             break
+        if not (strength == "strong" and count == 0) and _object_follows(text, token.end()):
+            break  # "my husband stalks me": a verb, not a name
         end, count = token.end(), count + 1
         if _POSSESSIVE_END.search(word):
             end -= 2
             break
     return end
+
+
+_OBJECT = re.compile(r"[ \t]+(?:me|us|him|her|them|my|our|you|it)\b", re.I)
+
+
+def _object_follows(text: str, pos: int) -> bool:
+    return _OBJECT.match(text, pos) is not None
 
 
 def _next_is_capitalised(text: str, pos: int) -> bool:
@@ -541,13 +640,42 @@ def _danger_words() -> frozenset[str]:
     return frozenset(_words(path.read_text(encoding="utf-8", errors="replace")))
 
 
+def _intro_strength(m: re.Match[str]) -> str | None:
+    """How strongly this intro says a name follows, in its context (None: it does not)."""
+    kind = m.lastgroup or "weak"
+    intro = m.group(kind).lower()
+    before = m.string[: m.start()]
+    if kind == "medium" and intro.startswith("call"):
+        return "greeted" if _CALL_ME_OK_BEFORE.search(before) else None
+    if kind == "weak" and intro.startswith(("called", "named")):
+        word = _WORD_BEFORE.search(before[-12:])
+        return "strong" if word and word.group(1).lower() in _BE_WORDS else "weak"
+    return {"medium": "greeted"}.get(kind, kind)
+
+
+# The first word of every intro above: the intro pattern is only tried where one of them starts.
+_TRIGGERS = _wordset(
+    """hi hello hey hiya salam salaam assalamu good dear name names my his her their our your the me mi je meu
+    mam nazywam numele mera ismi ismim adım adim меня мене known goes go mr mrs ms mx dr mister miss call i im
+    this it its called named nicknamed"""
+)
+
+
 def _name_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for pattern, strength in ((_STRONG, "strong"), (_GREETED, "greeted"), (_RELATION, "relation"), (_WEAK, "weak")):
-        for m in pattern.finditer(text):
-            end = _name_end(text, m.end(), strength)
-            if end > m.end():
-                spans.append((m.end(), end))
+    done = 0
+    for token in _TOKEN.finditer(text):
+        key = token.group(0).lower().partition("'")[0].partition("’")[0]
+        if key not in _TRIGGERS or token.start() < done:
+            continue
+        m = _INTRO.match(text, token.start())
+        if m is None:
+            continue
+        done = m.end()
+        strength = _intro_strength(m)
+        end = _name_end(text, m.end(), strength) if strength else m.end()
+        if end > m.end():
+            spans.append((m.end(), end))
     for m in _CAPITAL_PAIR.finditer(text):
         words = _TOKEN.findall(m.group(0))
         if sum(_bare(w) not in vocabulary() for w in words) >= 2 and not _at_sentence_start_pair(text, m):
@@ -589,8 +717,9 @@ def redact(text: str) -> Redaction:
     """`text` with personal data replaced by placeholders, and the kinds found (in rule order)."""
     found: list[str] = []
     has_digit = _DIGIT.search(text) is not None
+    lowered = text.lower()
     for rule in _RULES:
-        if has_digit or not rule.needs_digit:
+        if rule.applies(lowered, has_digit):
             text = _apply(rule, text, found)
     text = _redact_names(text, found)
     return Redaction(text, tuple(found))
@@ -599,5 +728,6 @@ def redact(text: str) -> Redaction:
 def warm_up() -> None:
     """Load the word lists and service numbers now rather than on the first message."""
     vocabulary()
+    _vocabulary_stems()
     service_numbers()
     _danger_words()

@@ -2,7 +2,17 @@
 
 Before anything else it installs the log scrubber, then refuses to start on a configuration
 that would keep data (a persistent tracker store, an event broker, the HTTP API without a
-token) or without a usable model, with a message that says what to do.
+token), without a usable model or without readable safety lines, with a message that says what
+to do. Nothing listens on the port until the model has loaded: a refused start is never a
+half-started server.
+
+HTTP hardening (all configurable through the environment, see `HttpLimits`):
+- bodies larger than MAX_BODY_BYTES are refused by Sanic itself (413) before they are buffered;
+- a request's clock starts at its first byte: the head and the body must arrive within
+  SANIC_REQUEST_TIMEOUT seconds, however slowly a client trickles them (Sanic's own timer restarts
+  on every byte, which lets a slow client hold a connection open for ever);
+- errors are short JSON that never echo the request, and 5xx errors carry the safety lines;
+- Rasa's "Hello from Rasa <version>" root page answers {"status": "ok"} instead.
 """
 
 from __future__ import annotations
@@ -12,8 +22,12 @@ import logging
 import os
 import sys
 import tarfile
+import zlib
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import safelog
 
@@ -26,6 +40,17 @@ ALLOWED_TRACKER_STORES = {
     "bot.tracker_store.ExpiringInMemoryTrackerStore",
     "bot.tracker_store.PrivateRedisTrackerStore",
 }
+ERROR_MESSAGES = {
+    400: "Bad request.",
+    401: "Not authorised.",
+    403: "Forbidden.",
+    404: "Not found.",
+    405: "Method not allowed.",
+    408: "The request took too long to arrive.",
+    413: "Request too large.",
+    429: "Too many requests. Wait a minute, then try again.",
+    503: "The assistant is busy or starting. Try again in a few seconds.",
+}
 
 
 class StartupRefused(SystemExit):
@@ -34,18 +59,59 @@ class StartupRefused(SystemExit):
         super().__init__(2)
 
 
+@dataclass(frozen=True)
+class HttpLimits:
+    """Sanic limits, from the environment (Sanic's own SANIC_* names, with safer defaults)."""
+
+    max_body_bytes: int
+    request_timeout: float
+    response_timeout: float
+    keep_alive_timeout: float
+    action_timeout: float
+
+    @classmethod
+    def from_env(cls, max_body_bytes: int) -> HttpLimits:
+        env = os.environ
+        return cls(
+            max_body_bytes=int(env.get("SANIC_REQUEST_MAX_SIZE", max_body_bytes)),
+            request_timeout=float(env.get("SANIC_REQUEST_TIMEOUT", 10)),
+            response_timeout=float(env.get("SANIC_RESPONSE_TIMEOUT", 60)),
+            keep_alive_timeout=float(env.get("SANIC_KEEP_ALIVE_TIMEOUT", 120)),
+            action_timeout=float(env.get("ACTION_TIMEOUT_SECONDS", 5)),
+        )
+
+
 def check_model(path: Path) -> Path:
-    """The model archive to serve; refuses a missing or unreadable one."""
+    """The model archive to serve; refuses a missing, unreadable or non-Rasa one."""
     candidates = sorted(path.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime) if path.is_dir() else [path]
-    if not candidates or not candidates[-1].exists():
+    if not candidates or not candidates[-1].is_file():
         raise StartupRefused(f"no trained model at {path}. Run `make train` (or `make run`, which trains).")
     model = candidates[-1]
     try:
         with tarfile.open(model, "r:gz") as archive:
-            archive.getmembers()
-    except (tarfile.TarError, OSError, EOFError):
+            names = {name.lstrip("/") for name in archive.getnames()}
+    except (tarfile.TarError, OSError, EOFError, zlib.error):
         raise StartupRefused(f"the model {model} is corrupt. Delete it and run `make train`.") from None
+    if "metadata.json" not in names:
+        raise StartupRefused(f"{model} is not a Rasa model. Delete it and run `make train`.")
     return model
+
+
+def check_safety_data() -> None:
+    """Refuse to start when the safety lines or the danger patterns cannot be read: every
+    fallback reply depends on them, so they must fail at start-up, not on a person's message."""
+    from bot.danger import detect_danger
+    from bot.safety import SAFETY_FILE, safety_lines
+
+    try:
+        lines = safety_lines()
+        detect_danger("safety data check")
+    except Exception as error:
+        raise StartupRefused(
+            f"the safety data is unreadable ({type(error).__name__}). Check {SAFETY_FILE.parent}."
+        ) from None
+    if "999" not in lines.emergency or not lines.helplines:
+        raise StartupRefused(f"{SAFETY_FILE} must give the 999 line and at least one helpline.")
 
 
 def check_endpoints(endpoints: object, enable_api: bool, auth_token: str | None) -> None:
@@ -60,6 +126,26 @@ def check_endpoints(endpoints: object, enable_api: bool, auth_token: str | None)
         raise StartupRefused("an event broker would copy every conversation elsewhere. Remove event_broker.")
     if enable_api and not auth_token:
         raise StartupRefused("the Rasa HTTP API can read conversations; it needs --auth-token.")
+
+
+def check_action_endpoint(endpoints: object) -> bool:
+    """Log an error (and go on) when the action server URL cannot work: the service still
+    answers, with the national helplines in place of every referral, but someone must fix it.
+    Rasa expands ${VARS} only in unquoted YAML values, so a quoted URL keeps "${...}"."""
+    url = str(getattr(getattr(endpoints, "action", None), "url", "") or "")
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError when the port is not a number
+        valid = "${" not in url and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        logger.error(
+            "The action endpoint URL %r is not usable (unset, or an unexpanded ${...} in a quoted YAML value): "
+            "every referral will fall back to the national helplines until endpoints.yml is fixed.",
+            url,
+        )
+    return valid
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -78,23 +164,28 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     ensure_sender_secret()
+    model = check_model(Path(args.model))  # before the slow imports: a missing model fails at once
+    check_safety_data()
     from rasa.core import run as rasa_run
     from rasa.core.utils import AvailableEndpoints, number_of_sanic_workers
     from rasa.utils.common import configure_logging_and_warnings
 
+    from bot.settings import get_settings
     from bot.web import register_web
 
     configure_logging_and_warnings(logging.DEBUG if args.debug else logging.INFO)
+    configure_log_output(logging.DEBUG if args.debug else logging.INFO)
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     check_endpoints(endpoints, args.enable_api, args.auth_token)
-    model = check_model(Path(args.model))
+    check_action_endpoint(endpoints)
+    settings = get_settings()
+    limits = HttpLimits.from_env(settings.max_body_bytes)
     channels = rasa_run.create_http_input_channels(None, args.credentials)
-    cors = [o for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o] or None
-    app = rasa_run.configure_app(
-        channels, cors, args.auth_token, args.enable_api, port=args.port, endpoints=endpoints
-    )
+    cors = list(settings.allowed_origins) or None
+    app = rasa_run.configure_app(channels, cors, args.auth_token, args.enable_api, port=args.port, endpoints=endpoints)
+    harden(app, limits)
     register_web(app)
-    app.register_listener(partial(_load_agent, str(model), endpoints), "before_server_start")
+    app.register_listener(partial(_load_agent, str(model), endpoints, limits), "before_server_start")
     app.register_listener(rasa_run.close_resources, "after_server_stop")
     logger.info("Starting Safe to Ask on http://%s:%s", args.interface, args.port)
     app.run(
@@ -102,16 +193,118 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         workers=number_of_sanic_workers(endpoints.lock_store),
         access_log=False,
+        protocol=deadline_protocol(),
     )
 
 
-async def _load_agent(model: str, endpoints: object, app, loop) -> None:  # type: ignore[no-untyped-def]
+def configure_log_output(level: int) -> None:
+    """Send log records somewhere. Rasa only attaches NullHandlers when it is not started by its
+    own CLI, so without this its errors (a failing action server, an unreachable tracker store)
+    vanish and ours reach stderr without a time or level. Every record is scrubbed by safelog."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(level)
+
+
+def harden(app: Any, limits: HttpLimits) -> None:
+    """Size and time limits, JSON errors that echo nothing, and no version banner."""
+    app.config.REQUEST_MAX_SIZE = limits.max_body_bytes
+    app.config.REQUEST_TIMEOUT = limits.request_timeout
+    app.config.RESPONSE_TIMEOUT = limits.response_timeout
+    app.config.KEEP_ALIVE_TIMEOUT = limits.keep_alive_timeout
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.error_handler.add(Exception, partial(error_response, limits=limits))
+    app.register_middleware(hide_version_banner, "request")
+
+
+def error_response(request: Any, exception: BaseException, limits: HttpLimits) -> Any:
+    """A short JSON error for anything a route did not answer itself.
+
+    Fixed wording per status (Sanic's own messages quote the path or the body); 5xx errors,
+    where the person may be left without an answer, carry the 999 line and the helplines.
+    """
+    from sanic import response
+    from sanic.exceptions import SanicException
+
+    from bot.safety import safety_lines
+
+    known = isinstance(exception, SanicException)
+    status = int(getattr(exception, "status_code", 500) or 500) if known else 500
+    if status >= 500 and status != 503:
+        logger.error("Unhandled error on a request: %s", type(exception).__name__)
+    body: dict[str, Any] = {"error": ERROR_MESSAGES.get(status, "Something went wrong on our side.")}
+    if status == 413:
+        body["error"] = f"Request too large (limit {limits.max_body_bytes} bytes)."
+    if status >= 500:
+        body["help"] = safety_lines().fallback()
+    headers = getattr(exception, "headers", None) if known else None
+    return response.json(body, status=status, headers=headers if isinstance(headers, dict) else None)
+
+
+async def hide_version_banner(request: Any) -> Any:
+    """Answer Rasa's root page (which tells anyone the exact Rasa version) with a plain status."""
+    from sanic import response
+
+    handler = getattr(getattr(request, "route", None), "handler", None)
+    if request.path == "/" and getattr(handler, "__module__", "") == "rasa.server":
+        return response.json({"status": "ok"})
+    return None
+
+
+def deadline_protocol() -> type:
+    """Sanic's protocol, with a request deadline counted from the request's first byte.
+
+    Sanic restarts its timeout on every byte received, so a client that sends one byte every
+    few seconds keeps a request (and a connection) open for ever. Here the clock only restarts
+    between requests: the head and body must arrive within REQUEST_TIMEOUT, and the answer
+    must be sent within RESPONSE_TIMEOUT of the first byte. Websockets are left alone.
+    """
+    from sanic.exceptions import RequestTimeout
+    from sanic.http import Stage
+    from sanic.server.protocols.websocket_protocol import WebSocketProtocol
+
+    class DeadlineProtocol(WebSocketProtocol):
+        def data_received(self, data: bytes) -> None:
+            http = getattr(self, "_http", None)
+            under_way = self.websocket is None and http is not None and http.stage is not Stage.IDLE
+            started = self._time
+            super().data_received(data)
+            if under_way:
+                self._time = started
+
+        def check_timeouts(self) -> None:
+            http = getattr(self, "_http", None)
+            slow_body = (
+                self._task is not None
+                and http is not None
+                and http.stage is Stage.HANDLER
+                and not http.upgrade_websocket
+                and bool(http.request_body)
+                and self._elapsed() > self.request_timeout
+            )
+            if not slow_body:
+                return super().check_timeouts()
+            logger.info("Closed a request whose body did not arrive within %.0f s.", self.request_timeout)
+            http.exception = RequestTimeout("Request Timeout")
+            self._task.cancel()
+
+        def _elapsed(self) -> float:
+            from time import monotonic
+
+            return monotonic() - self._time
+
+    return DeadlineProtocol
+
+
+async def _load_agent(model: str, endpoints: object, limits: HttpLimits, app, loop) -> None:  # type: ignore[no-untyped-def]
     from rasa.core import agent
+
+    from bot.gateway import install_failure_hooks
 
     app.ctx.agent = await agent.load_agent(model_path=model, endpoints=endpoints, loop=loop)
     if not app.ctx.agent.is_ready():
         logger.error("The model %s could not be loaded. Delete it and run `make train`.", model)
-        raise StartupRefused("the model could not be loaded")
+        raise StartupRefused(f"the model {model} could not be loaded. Delete it and run `make train`.")
+    install_failure_hooks(app.ctx.agent, limits.action_timeout)
     logger.info("Safe to Ask is ready.")
 
 

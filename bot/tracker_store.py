@@ -6,7 +6,8 @@ Only these two are allowed (bot/server.py refuses anything that keeps data indef
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, TrackerStore
@@ -68,13 +69,32 @@ class PrivateRedisTrackerStore(RedisTrackerStore):
     def __init__(self, domain: Domain, record_exp: int | str | None = None, **kwargs: Any) -> None:
         if not record_exp or float(record_exp) <= 0:
             raise ValueError("The Redis tracker store needs record_exp (seconds) so conversations expire.")
-        super().__init__(domain, record_exp=float(record_exp), **kwargs)
+        # Whole seconds: redis-py refuses a float expiry, and a failed save would send the
+        # conversation to Rasa's fallback in-memory store, which never expires.
+        super().__init__(domain, record_exp=max(1, int(float(record_exp))), **kwargs)
 
     async def delete(self, sender_id: str) -> None:
         self.red.delete(self.key_prefix + sender_id)
 
 
+def _stores_inside(store: TrackerStore) -> Iterable[TrackerStore]:
+    """The store and every store Rasa wrapped it in or falls back to (FailSafeTrackerStore,
+    AwaitableTrackerStore, the fallback in-memory store used while the primary is failing)."""
+    seen: set[int] = set()
+    pending: list[Any] = [store]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [getattr(current, "_tracker_store", None), getattr(current, "_fallback_tracker_store", None)]
+
+
 async def delete_conversation(store: TrackerStore, sender_id: str) -> None:
-    """Remove one conversation from whichever allowed store is in use."""
-    inner = getattr(store, "_tracker_store", store)
-    await inner.delete(sender_id)
+    """Remove one conversation from every store that may hold it, whatever wraps them."""
+    for inner in _stores_inside(store):
+        if callable(getattr(inner, "delete", None)):  # ours (and the gateway's stand-in store)
+            await inner.delete(sender_id)
+        elif isinstance(inner, InMemoryTrackerStore):  # Rasa's own fallback while the primary fails
+            inner.store.pop(sender_id, None)

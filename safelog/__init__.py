@@ -5,10 +5,14 @@ record, from any library at any level, is rewritten when it is created:
 - values registered for the current request (the message text, its redacted form, sender ids)
   are replaced by `[removed]`, in their plain, repr and JSON-escaped spellings;
 - query strings are cut from URLs (socket.io puts session ids there);
-- quoted payloads after well-known keys (`text`, `message`, `sender`...) are blanked, for the
-  lines that are logged outside a request.
+- quoted payloads after well-known keys (`text`, `message`, `sender`...) and anything shaped like
+  a pseudonymous sender id (64 hex digits) are blanked, for the lines logged outside a request.
 Records are rewritten at creation (a record factory), so a handler added later by Rasa, Sanic or
-coloredlogs cannot bypass it.
+coloredlogs cannot bypass it. Two more ways round it are closed by `install()`:
+- fields passed with `extra=` (Sanic's access log) are set after the factory runs, so
+  `Logger.makeRecord` scrubs string extras too;
+- structlog (Rasa 3.6 logs `parse_data_text` and events with it) prints straight to stdout until
+  configured, so it is routed through the standard library, and so through the factory.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import contextvars
 import json
 import logging
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 _SENSITIVE: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("safelog_values", default=())
 _REMOVED = "[removed]"
@@ -27,6 +31,9 @@ _KEYED = re.compile(
     r"""(?P<key>["']?(?:text|message|user_message|sender|sender_id|conversation_id|recipient_id|body|Body|From)["']?\s*[:=]\s*)"""
     r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q)).)*)(?P=q)"""
 )
+# Pseudonymous sender ids (bot/pseudonyms.py: HMAC-SHA256, 64 hex digits), wherever they appear,
+# for the lines logged outside a request (a channel looking up a tracker before handling a message).
+_PSEUDONYM = re.compile(r"(?<![0-9A-Fa-f])[0-9a-f]{64}(?![0-9A-Fa-f])")
 _installed = False
 
 
@@ -57,7 +64,51 @@ def scrub(line: str) -> str:
         if value in line:
             line = line.replace(value, _REMOVED)
     line = _QUERY.sub(r"\1?[removed]", line)
+    line = _PSEUDONYM.sub(_REMOVED, line)
     return _KEYED.sub(lambda m: f"{m.group('key')}{m.group('q')}{_REMOVED}{m.group('q')}", line)
+
+
+def _scrub_extras() -> None:
+    """Scrub string values given as `extra=`: they bypass the record factory."""
+    original = logging.Logger.makeRecord
+    if getattr(original, "_safelog", False):
+        return
+
+    def make_record(self, name, level, fn, lno, msg, args, exc_info, func=None, extra=None, sinfo=None):  # type: ignore[no-untyped-def]
+        if extra:
+            extra = {key: scrub(value) if isinstance(value, str) else value for key, value in extra.items()}
+        return original(self, name, level, fn, lno, msg, args, exc_info, func, extra, sinfo)
+
+    make_record._safelog = True  # type: ignore[attr-defined]
+    logging.Logger.makeRecord = make_record  # type: ignore[method-assign]
+
+
+def route_structlog(force: bool = False) -> None:
+    """Send structlog's lines through the standard library (where the record factory scrubs them).
+
+    Unconfigured, structlog prints every event at every level straight to stdout, past logging.
+    Rasa's own configuration (`configure_structlog`, used by the `rasa` command) already uses the
+    standard library, so an existing configuration of that kind is kept unless `force`.
+    """
+    try:
+        import structlog
+    except ImportError:  # pragma: no cover - structlog comes with Rasa
+        return
+    factory = structlog.get_config().get("logger_factory")
+    if not force and structlog.is_configured() and isinstance(factory, structlog.stdlib.LoggerFactory):
+        return
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.StackInfoRenderer(),
+            structlog.processors.format_exc_info,
+            structlog.processors.KeyValueRenderer(key_order=["event"], sort_keys=True),
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.NOTSET),
+        context_class=dict,
+        cache_logger_on_first_use=False,
+    )
 
 
 def install(level: int | None = None) -> None:
@@ -65,6 +116,8 @@ def install(level: int | None = None) -> None:
     global _installed
     if _installed:
         return
+    _scrub_extras()
+    route_structlog()
     base_factory = logging.getLogRecordFactory()
 
     def factory(*args, **kwargs) -> logging.LogRecord:  # type: ignore[no-untyped-def]

@@ -1,13 +1,18 @@
 """The REST channel (`/webhooks/rest/webhook`), through the gateway.
 
 Same request and reply shape as Rasa's own RestInput ({"sender", "message"} in, a list of
-{"recipient_id", "text", "buttons"?} out), with bad input answered clearly instead of a 500.
+{"recipient_id", "text", "buttons"?} out), with bad input answered clearly instead of a 500:
+413 too large, 415 not JSON, 400 malformed or missing fields, 429 rate limited (the reply list
+is still sent, with the 999 line). Nothing the client sent is echoed except its own sender id,
+and only inside JSON.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -15,27 +20,59 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.gateway import Gateway, Incoming
+from bot.gateway import Gateway, Incoming, last_resort
 from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+MAX_SENDER_CHARS = 256
+RETRY_AFTER_SECONDS = 60
 
 
 def _error(status: int, problem: str) -> HTTPResponse:
     return response.json({"error": problem}, status=status)
 
 
+def is_json_type(content_type: str | None) -> bool:
+    """application/json, or a +json type (application/vnd.x+json), with any parameters."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
 def parse_body(request: Request, max_bytes: int) -> tuple[dict[str, Any] | None, HTTPResponse | None]:
-    """The JSON object sent, or the error reply that explains what was wrong with it."""
-    if len(request.body or b"") > max_bytes:
+    """The JSON object sent, or the error reply that explains what was wrong with it.
+
+    Never raises on any body: deep nesting (RecursionError) and numbers too long to convert
+    (ValueError) are malformed JSON like any other.
+    """
+    body = request.body or b""
+    if len(body) > max_bytes:
         return None, _error(413, f"Request too large (limit {max_bytes} bytes).")
-    if "json" not in (request.content_type or "").lower():
+    if not is_json_type(request.content_type):
         return None, _error(415, "Send JSON with Content-Type: application/json.")
     try:
-        body = json.loads((request.body or b"").decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None, _error(400, "The body is not valid JSON.")
-    if not isinstance(body, dict):
+        parsed = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None, _error(400, "The body is not valid JSON (UTF-8).")
+    if not isinstance(parsed, dict):
         return None, _error(400, 'Send a JSON object like {"sender": "abc", "message": "hello"}.')
-    return body, None
+    return parsed, None
+
+
+def read_message(body: dict[str, Any]) -> tuple[tuple[str, Any] | None, HTTPResponse | None]:
+    """(sender, message text) from a parsed body, or the 400 that says which field is wrong.
+
+    A missing or null message is allowed (the gateway answers it with the safety line); a list,
+    object or boolean is a client bug and is refused rather than read as text.
+    """
+    sender = body.get("sender")
+    if isinstance(sender, bool) or not isinstance(sender, (str, int)) or not str(sender).strip():
+        return None, _error(400, 'Missing "sender": a string that identifies this conversation.')
+    if len(str(sender)) > MAX_SENDER_CHARS:
+        return None, _error(400, f'"sender" is too long (limit {MAX_SENDER_CHARS} characters).')
+    message = body.get("message")
+    if message is not None and (isinstance(message, bool) or not isinstance(message, (str, int, float))):
+        return None, _error(400, '"message" must be a string, for example {"sender": "abc", "message": "hello"}.')
+    return (str(sender), message), None
 
 
 class PrivateRestInput(RestInput):
@@ -57,12 +94,31 @@ class PrivateRestInput(RestInput):
             body, problem = parse_body(request, settings.max_body_bytes)
             if problem is not None:
                 return problem
-            sender = body.get("sender")
-            if not isinstance(sender, (str, int)) or not str(sender).strip():
-                return _error(400, 'Missing "sender": a string that identifies this conversation.')
-            incoming = Incoming("rest", str(sender), body.get("message"), request.remote_addr or request.ip)
-            outcome = await gateway.handle(incoming, on_new_message, request.app.ctx.agent.tracker_store)
-            replies = [{**reply, "recipient_id": str(sender)} for reply in outcome.replies]
-            return response.json(replies)
+            fields, problem = read_message(body or {})
+            if problem is not None:
+                return problem
+            sender, text = fields  # type: ignore[misc]
+            try:
+                return await answer(gateway, request, sender, text, on_new_message)
+            except Exception as error:  # the gateway never raises; this is for bugs in this file
+                logger.error("The REST channel failed: %s", type(error).__name__)
+                return response.json(with_recipient(last_resort().replies, sender), status=500)
 
         return hook
+
+
+async def answer(
+    gateway: Gateway, request: Request, sender: str, text: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+) -> HTTPResponse:
+    """Run the message through the gateway; 429 (with the replies) when rate limited."""
+    address = request.remote_addr or request.ip or ""
+    store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+    outcome = await gateway.handle(Incoming("rest", sender, text, address), on_new_message, store)
+    replies = with_recipient(outcome.replies, sender)
+    if outcome.rate_limited:
+        return response.json(replies, status=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return response.json(replies)
+
+
+def with_recipient(replies: list[dict[str, Any]], sender: str) -> list[dict[str, Any]]:
+    return [{**reply, "recipient_id": sender} for reply in replies]

@@ -23,7 +23,8 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -65,8 +66,10 @@ def origin_checker(settings: Settings) -> Callable[[str | None, dict], bool]:
             return False
         if origin.rstrip("/") in allowed:
             return True
-        hosts = {h.split(",")[0].strip() for h in ((environ or {}).get("HTTP_HOST"), (environ or {}).get("HTTP_X_FORWARDED_HOST")) if h}
-        return urlsplit(origin).scheme in ("http", "https") and urlsplit(origin).netloc in hosts
+        environ = environ or {}
+        hosts = {h.split(",")[0].strip() for h in (environ.get("HTTP_HOST"), environ.get("HTTP_X_FORWARDED_HOST")) if h}
+        parts = urlsplit(origin)
+        return parts.scheme in ("http", "https") and parts.netloc in hosts
 
     return check
 
@@ -147,8 +150,8 @@ class PrivateSocketIOInput(SocketIOInput):
         async def session_request(sid: str, data: Any = None) -> None:
             session = session_id_from(data) or uuid.uuid4().hex
             sessions[sid] = session
-            await sio.emit("session_confirm", session, to=sid, namespace=self.namespace)
             resumed = await _has_conversation(gateway, store(), session)
+            await sio.emit("session_confirm", session, to=sid, namespace=self.namespace)
             await sio.emit("session_state", {"resumed": resumed}, to=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)

@@ -50,10 +50,15 @@ MAX_QUERY_CHARS = 1000
 MAX_LANGUAGE_CHARS = 40
 # Below this the console shows the closest topics instead of an answer (see docs/staff.md).
 LOW_CONFIDENCE = 0.5
+# With danger flagged the handler's first job is safety: a topic answer beside it must be surer.
+DANGER_ANSWER_CONFIDENCE = 0.8
 TOP_TOPICS = 3
 MIN_REFERRALS, MAX_REFERRALS = 3, 5
 FAILED_AUTH_PER_MINUTE = 30
-NOT_TOPICS = {"danger_now", "nlu_fallback"}
+DANGER_INTENT = "danger_now"
+# Danger kinds that have services of their own: they choose the referrals when several are found.
+DANGER_REFERRAL_ORDER = ("suicide", "forced_marriage_travel")
+NOT_TOPICS = {DANGER_INTENT, "nlu_fallback"}
 STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -62,6 +67,10 @@ STATIC_TYPES = {
     ".png": "image/png",
 }
 RESPONSE_NAMES = {"delete_chat": "utter_chat_deleted", "danger_now": "utter_danger", "nlu_fallback": "utter_default"}
+REDACTED_NOTE = (
+    "Personal details in the query (numbers, addresses, names...) were removed before anything read it: "
+    "you don't need to give them."
+)
 ADVISER_WORDS = re.compile(r"regulated (immigration )?adviser", re.I)
 
 
@@ -91,10 +100,72 @@ def _term_pattern(term: str, match_case: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){body}(?![\w-])", 0 if match_case else re.I)
 
 
+def _words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+
+
+@dataclass(frozen=True)
+class FirstPerson:
+    """Rewrites staff notes about the caller ("she wants to end her life") the way callers speak
+    ("i want to end my life"), because the danger patterns are written in the first person."""
+
+    subjects: re.Pattern[str]
+    objects: re.Pattern[str]
+    possessives: re.Pattern[str]
+    reflexives: re.Pattern[str]
+    possessed: re.Pattern[str]
+    verbs: dict[str, str]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> FirstPerson:
+        possessive = "|".join(map(re.escape, data["possessives"]))
+        nouns = "|".join(map(re.escape, data["possessed"]))
+        return cls(
+            _words(data["subjects"]),
+            _words(data["objects"]),
+            _words(data["possessives"]),
+            _words(data["reflexives"]),
+            re.compile(rf"\b({possessive}) (?=({nouns})\b)"),
+            {str(k): str(v) for k, v in data["verbs"].items()},
+        )
+
+    def _verbs(self, text: str) -> str:
+        verbs = re.compile(r"\bi (" + "|".join(map(re.escape, self.verbs)) + r")\b")
+        return verbs.sub(lambda m: "i " + self.verbs[m.group(1)], text)
+
+    def variants(self, text: str) -> list[str]:
+        """Two rewrites, since a bare "her" is both "me" (strangled her) and "my" (her mum's)."""
+        lowered = re.sub(r"[\u2019']", "", text.lower())
+        subject = self.reflexives.sub("myself", self.subjects.sub("i", self.possessed.sub("my ", lowered)))
+        return [self._verbs(self.objects.sub("me", subject)), self._verbs(self.possessives.sub("my", subject))]
+
+
+@dataclass(frozen=True)
+class DangerReading:
+    """Staff shorthand spelt the way the danger patterns expect ("FM" -> "to be married")."""
+
+    rewrites: tuple[tuple[re.Pattern[str], str], ...]
+    negations: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> DangerReading:
+        rewrites = tuple((re.compile(r["pattern"], re.I), str(r["reading"])) for r in data.get("rewrites", []))
+        return cls(rewrites, tuple(re.compile(p, re.I) for p in data.get("negations", [])))
+
+    def read(self, text: str) -> str:
+        for negation in self.negations:
+            text = negation.sub(" ", text)
+        for pattern, reading in self.rewrites:
+            text = pattern.sub(lambda m, r=reading: f"{m.group(0)} ({r})", text)
+        return text
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     terms: tuple[Term, ...]
     immigration_phrases: tuple[re.Pattern[str], ...]
+    danger_reading: DangerReading
+    first_person: FirstPerson
     topics: dict[str, dict[str, Any]]
     danger: dict[str, dict[str, str]]
     needs: dict[str, str]
@@ -113,12 +184,20 @@ class Vocabulary:
             for t in sorted(data["abbreviations"], key=lambda t: -len(t["term"]))
         )
         phrases = tuple(_term_pattern(p, False) for p in data.get("immigration_phrases", []))
-        return cls(terms, phrases, data["topics"], data["danger"], data["needs"])
+        return cls(
+            terms,
+            phrases,
+            DangerReading.from_data(data.get("danger_reading") or {}),
+            FirstPerson.from_data(data["first_person"]),
+            data["topics"],
+            data["danger"],
+            data["needs"],
+        )
 
-    def expand(self, text: str) -> Expansion:
-        """`text` with each expandable abbreviation followed by its meaning, and every term found.
-
-        Longest terms first, and a span is used once, so "Appendix VDA" is not also read as "VDA"."""
+    def expand(self, text: str, everything: bool = False) -> Expansion:
+        """`text` with each expandable abbreviation (every one, if `everything`) followed by its
+        meaning, and every term found. Longest terms first, and a span is used once, so
+        "Appendix VDA" is not also read as "VDA"."""
         taken: list[tuple[int, int, Term]] = []
         for term in self.terms:
             for match in term.pattern.finditer(text):
@@ -127,14 +206,28 @@ class Vocabulary:
         taken.sort(key=lambda item: item[0])
         pieces, cursor = [], 0
         for _start, end, term in taken:
-            pieces.append(text[cursor:end] + (f" ({term.meaning})" if term.expand else ""))
+            pieces.append(text[cursor:end] + (f" ({term.meaning})" if term.expand or everything else ""))
             cursor = end
         pieces.append(text[cursor:])
         unique = {t.term: t for _, _, t in taken}
         return Expansion("".join(pieces), tuple(unique.values()))
 
+    def danger_kinds(self, text: str) -> list[str]:
+        """Every danger kind shown by the query, read as written, with every abbreviation spelt out
+        ("FM, flight booked") and rewritten in the first person ("she wants to end her life")."""
+        detector = default_detector()
+        full = self.expand(self.danger_reading.read(text), everything=True).text
+        found: set[str] = set()
+        for variant in (text, full, *self.first_person.variants(full)):
+            found.update(detector.detect_all(variant))
+        return [kind for kind, _ in detector.kinds if kind in found]
+
     def topic_name(self, intent: str) -> str:
         return str(self.topics.get(intent, {}).get("name") or intent.replace("_", " "))
+
+    def answerable(self, intent: str) -> bool:
+        """False for small talk and questions about this chat service: not an answer for a caller."""
+        return self.topics.get(intent, {}).get("answer", True) is not False
 
     def is_immigration_topic(self, intent: str | None) -> bool:
         return bool(intent and self.topics.get(intent, {}).get("immigration"))
@@ -269,8 +362,9 @@ def _language(value: Any) -> tuple[str | None, tuple[str, ...]]:
         raise BadRequest(f'"language" must be a language name (a string of at most {MAX_LANGUAGE_CHARS} characters).')
     found = languages().find(value)
     if found is None:
-        note = f"Language '{value.strip()}' was not recognised: referrals are not filtered by language."
-        return None, (note,)
+        return None, (
+            "The language given was not recognised (try its English name): referrals are not filtered by language.",
+        )
     return found.value, ()
 
 
@@ -312,16 +406,41 @@ class Turn:
     agent: Any
     entities: list[dict[str, Any]] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    danger: list[str] = field(default_factory=list)
     parse: dict[str, Any] | None = None
+    answered: int = 0
 
     async def __call__(self, message: UserMessage) -> Any:
         parse = await self.agent.parse_message(message.text)
         parse["entities"] = [*(parse.get("entities") or []), *self.entities]
         if self.parse is None:
             self.parse = parse
+            mark_danger(parse, self.danger)
         message.parse_data = parse
         message.metadata = self.metadata
-        return await self.agent.handle_message(message)
+        replies = await self.agent.handle_message(message)
+        self.answered += 1
+        return replies
+
+
+def referral_danger(kinds: list[str]) -> str:
+    """The kind that should choose the referrals: the ones with their own services first
+    (Samaritans for suicide, forced marriage services for travel), else the first found."""
+    return next((kind for kind in DANGER_REFERRAL_ORDER if kind in kinds), kinds[0])
+
+
+def mark_danger(parse: dict[str, Any], kinds: list[str]) -> None:
+    """What the NLU safety net does, for danger the staff reading found (abbreviations spelt out,
+    third person): the turn answers with the danger response, and the danger entity placed first
+    (the referral action reads the first) is the kind that should choose the referrals."""
+    if not kinds:
+        return
+    if (parse.get("intent") or {}).get("name") != DANGER_INTENT:
+        override = {"name": DANGER_INTENT, "confidence": 1.0}
+        ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != DANGER_INTENT]
+        parse["intent"], parse["intent_ranking"] = override, [override, *ranking]
+    entity = {"entity": "danger", "value": referral_danger(kinds), "start": 0, "end": 0, "extractor": "StaffConsole"}
+    parse["entities"] = [entity, *(parse.get("entities") or [])]
 
 
 def preset_entities(request: AssistRequest) -> list[dict[str, Any]]:
@@ -333,19 +452,13 @@ def preset_entities(request: AssistRequest) -> list[dict[str, Any]]:
     ]
 
 
-def topics_from(parse: dict[str, Any] | None, vocab: Vocabulary, danger: bool) -> list[dict[str, Any]]:
-    """The closest topics, danger and "not understood" left out (danger has its own flags).
-
-    When the danger net fired, confidences are renormalised over the remaining topics: they answer
-    "what else is this about?", since the safety net has already taken the danger."""
+def topics_from(parse: dict[str, Any] | None, vocab: Vocabulary) -> list[dict[str, Any]]:
+    """The closest topics with the classifier's own confidence; danger and "not understood" are
+    left out (danger has its own flags). Not renormalised when danger took part of the
+    probability: a topic must stand on its own confidence, never borrow the danger's."""
     ranking = [r for r in (parse or {}).get("intent_ranking") or [] if r.get("name") not in NOT_TOPICS]
-    total = sum(float(r.get("confidence") or 0) for r in ranking) if danger else 1.0
     return [
-        {
-            "intent": r["name"],
-            "name": vocab.topic_name(r["name"]),
-            "confidence": round(float(r.get("confidence") or 0) / (total or 1.0), 3),
-        }
+        {"intent": r["name"], "name": vocab.topic_name(r["name"]), "confidence": round(float(r["confidence"]), 3)}
         for r in ranking[:TOP_TOPICS]
     ]
 
@@ -381,12 +494,43 @@ def danger_block(kinds: list[str], vocab: Vocabulary) -> dict[str, Any]:
     return {"present": bool(kinds), "flags": flags, "steps": steps}
 
 
+KIND_LABELS = {
+    "independent_charity": "Independent",
+    "government_funded_charity": "Independent (government-funded)",
+    "government_contractor": "Government contractor",
+    "government_body": "Government",
+    "not_verified": "Status not verified",
+}
+
+
+def kind_label(kind: str, government_link: bool = False) -> str:
+    """Independent / government / government-contractor, as the brief asks staff to see it."""
+    if kind in KIND_LABELS:
+        return KIND_LABELS[kind]
+    if "contractor" in kind:
+        return "Government contractor"
+    if government_link or "government" in kind:
+        return "Government"
+    return "Independent" if "independent" in kind or "charity" in kind else kind.replace("_", " ").capitalize()
+
+
+def _sources(value: Any) -> list[dict[str, str]]:
+    """Source links as {title, url}, whether the action sent URLs or objects."""
+    links = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            links.append({"title": item, "url": item})
+        elif isinstance(item, dict) and item.get("url"):
+            links.append({"title": str(item.get("title") or item["url"]), "url": str(item["url"])})
+    return links
+
+
 def referral_from(item: dict[str, Any]) -> dict[str, Any]:
     """One referral from the action's staff payload, in the shape the console shows."""
-    kind = str(item.get("kind") or item.get("independence") or "")
+    kind = str(item.get("kind") or "")
     langs = item.get("languages") or []
     return {
-        "name": str(item.get("name", "")),
+        "name": str(item.get("name") or item.get("short_name") or ""),
         "phone": item.get("phone"),
         "text": item.get("text") or item.get("sms"),
         "web": item.get("web") or item.get("url"),
@@ -394,56 +538,75 @@ def referral_from(item: dict[str, Any]) -> dict[str, Any]:
         "open_now": item.get("open_now"),
         "languages": [str(x) for x in langs] if isinstance(langs, list) else [str(langs)],
         "kind": kind,
-        "label": item.get("label") or kind_label(kind),
-        "note": item.get("note") or item.get("independence_note"),
-        "verified": item.get("verified") or item.get("last_verified"),
-        "sources": item.get("sources") or [],
+        "nation": item.get("nation"),
+        "government_link": bool(item.get("government_link")),
+        "label": kind_label(kind, bool(item.get("government_link"))),
+        "note": item.get("kind_label") or item.get("note"),
+        "sharing": item.get("sharing"),
+        "verified": item.get("last_verified") or item.get("verified"),
+        "sources": _sources(item.get("sources")),
     }
 
 
-def kind_label(kind: str) -> str:
-    kind = kind.lower()
-    if "contractor" in kind:
-        return "Government contractor"
-    if "government" in kind:
-        return "Government"
-    return "Independent" if "independent" in kind or "charity" in kind else kind.replace("_", " ").capitalize()
-
-
-def referrals_in(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def referrals_in(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The referrals of the action's staff payload (`custom`), and its 24/7 line for each nation
+    (sent when the nation is unknown). A directory fallback (`helplines`) counts as referrals."""
     found: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     for message in messages:
         custom = message.get("custom")
-        if isinstance(custom, dict) and isinstance(custom.get("referrals"), list):
-            found += [referral_from(r) for r in custom["referrals"] if isinstance(r, dict)]
-    return found
+        if not isinstance(custom, dict):
+            continue
+        found += [referral_from(r) for r in custom.get("referrals") or [] if isinstance(r, dict)]
+        lines += [referral_from(r) for r in custom.get("national_lines") or [] if isinstance(r, dict)]
+        if custom.get("fallback"):
+            found += helpline_referrals(None)
+    return found, lines
 
 
 def helpline_referrals(nation: str | None) -> list[dict[str, Any]]:
-    """The shipped 24-hour helplines (data/safety.yml): used when the directory gave too few."""
+    """The shipped 24-hour helplines (data/safety.yml), the caller's nation first: used only when
+    the directory gave fewer than 3, so the handler always has somewhere to refer."""
     lines = safety_lines()
-    chosen = [h for h in lines.helplines if not nation or h.get("nation") == nation]
+    chosen = sorted(lines.helplines, key=lambda h: h.get("nation") != nation)
     return [
         referral_from(
             {
                 "name": h["name"],
                 "phone": h["phone"],
                 "hours": "24 hours",
-                "kind": "helpline",
-                "label": "National helpline",
-                "sources": [{"title": h["name"], "url": h.get("source", "")}],
+                "kind": "government_funded_charity",
+                "note": "Charity-run national helpline, government-funded (facts.md §5)",
+                "sources": [h.get("source", "")],
             }
         )
         for h in chosen
     ]
 
 
-def complete_referrals(found: list[dict[str, Any]], nation: str | None) -> list[dict[str, Any]]:
-    """3 to 5 referrals, without duplicates: the action's first, then the shipped helplines."""
+def complete_referrals(
+    found: list[dict[str, Any]], lines: list[dict[str, Any]], nation: str | None
+) -> list[dict[str, Any]]:
+    """3 to 5 referrals, without duplicates: the action's first, then its 24/7 lines by nation,
+    then the shipped helplines."""
     unique: dict[str, dict[str, Any]] = {}
-    for referral in found + ([] if len(found) >= MIN_REFERRALS else helpline_referrals(nation)):
-        unique.setdefault((referral["name"] or "").lower(), referral)
+    for referral in found:
+        unique.setdefault(referral["name"].lower(), referral)
+    for referral in [*lines, *helpline_referrals(nation)]:
+        if len(unique) >= MIN_REFERRALS:
+            break
+        unique.setdefault(referral["name"].lower(), referral)
     return list(unique.values())[:MAX_REFERRALS]
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What one query's throwaway conversation produced."""
+
+    turn: Turn
+    messages: list[dict[str, Any]]
+    degraded: bool  # Rasa, the referral action or the tracker store failed
+    deleted: bool  # the conversation was deleted (False only if the store was unreachable)
 
 
 @dataclass
@@ -458,30 +621,34 @@ class StaffAssist:
         cleaned, _ = clean_text(request.query, MAX_QUERY_CHARS)
         redaction = redact(cleaned)
         expansion = self.vocab.expand(redaction.text)
-        kinds = default_detector().detect_all(expansion.text)
+        kinds = self.vocab.danger_kinds(redaction.text)
         with safelog.sensitive(request.query, cleaned, redaction.text, expansion.text):
-            turn, messages, failed = await self.run_once(expansion.text, request, agent)
-        result = self.build(request, expansion, kinds, turn, messages, agent)
-        result["degraded"] = failed
-        result["redacted"] = bool(redaction.found)
+            ran = await self.run_once(expansion.text, request, agent, kinds)
+        result = self.build(request, expansion, kinds, ran.turn, ran.messages, agent)
+        if redaction.found:
+            result["notes"].append(REDACTED_NOTE)
+        result.update(degraded=ran.degraded, redacted=bool(redaction.found), conversation_deleted=ran.deleted)
         result["elapsed_ms"] = round((time.perf_counter() - started) * 1000)
         return result
 
-    async def run_once(self, text: str, request: AssistRequest, agent: Any) -> tuple[Turn, list[dict], bool]:
+    async def run_once(self, text: str, request: AssistRequest, agent: Any, danger: list[str]) -> Ran:
         """The query as a one-shot conversation, deleted afterwards whatever happens. When the
         answer brought no referrals (low confidence, a conversational reply), the same throwaway
         conversation asks for help in general, so the handler always has somewhere to refer."""
         raw_sender = secrets.token_hex(16)
         store = agent.tracker_store
-        turn = Turn(agent, preset_entities(request), {"staff": {"needs": list(request.needs)}})
+        turn = Turn(agent, preset_entities(request), {"staff": {"needs": list(request.needs)}}, danger)
         output = GatewayOutputChannel(CHANNEL)
+        degraded, deleted = True, False
         try:
-            await self.gateway.handle(Incoming(CHANNEL, raw_sender, text, ""), turn, store, output)
-            if turn.parse is not None and not referrals_in(output.messages):
-                await self.gateway.handle(Incoming(CHANNEL, raw_sender, "/find_help", ""), turn, store, output)
+            outcome = await self.gateway.handle(Incoming(CHANNEL, raw_sender, text, ""), turn, store, output)
+            degraded = outcome.degraded or not turn.answered
+            if not degraded and not any(referrals_in(output.messages)):
+                more = await self.gateway.handle(Incoming(CHANNEL, raw_sender, "/find_help", ""), turn, store, output)
+                degraded = more.degraded
         finally:
-            await self.gateway.forget(CHANNEL, raw_sender, store)
-        return turn, list(output.messages), turn.parse is None
+            deleted = await self.gateway.forget(CHANNEL, raw_sender, store)
+        return Ran(turn, list(output.messages), degraded, deleted)
 
     def build(
         self,
@@ -492,9 +659,11 @@ class StaffAssist:
         messages: list[dict[str, Any]],
         agent: Any,
     ) -> dict[str, Any]:
-        topics = topics_from(turn.parse, self.vocab, bool(kinds))
+        topics = topics_from(turn.parse, self.vocab)
+        found, lines = referrals_in(messages)
         top = topics[0] if topics else None
-        low = top is None or top["confidence"] < LOW_CONFIDENCE
+        bar = DANGER_ANSWER_CONFIDENCE if kinds else LOW_CONFIDENCE
+        low = top is None or top["confidence"] < bar or not self.vocab.answerable(top["intent"])
         responses = agent.domain.responses if turn.parse is not None else {}
         name = None if low or top is None else response_name(top["intent"], responses)
         answer = variant_text(responses.get(name, []), None) if name else None
@@ -507,7 +676,8 @@ class StaffAssist:
             "answer": answer,
             "say_this": variant_text(responses.get(name, []), "twilio") if name else None,
             "sources": answer_sources().get(name or "") if name else None,
-            "referrals": complete_referrals(referrals_in(messages), request.nation),
+            "referrals": complete_referrals(found, lines, request.nation),
+            "national_lines": lines,
             "needs_regulated_adviser": bool(adviser),
             "adviser_reasons": adviser,
             "terms": [{"term": t.term, "meaning": t.meaning} for t in expansion.terms],
@@ -567,8 +737,44 @@ def load_static(vocab: Vocabulary, directory: Path = STATIC_DIR) -> dict[str, tu
     return files
 
 
+@lru_cache(maxsize=1)
+def _action_result_validator() -> Any:
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    return validator_for(schema)(schema)
+
+
+def install_fast_action_validation() -> None:
+    """Validate action server replies against Rasa's schema without re-checking the schema itself.
+
+    Rasa 3.6 calls `jsonschema.validate()` for every custom action reply, which first validates
+    the (large) event schema against the JSON Schema meta-schema: about 100 ms of CPU per
+    referral, most of a staff query's cost and far beyond its 300 ms budget under load. The
+    reply is still validated against the same schema, and a bad reply still raises the same
+    `ValidationError`. Idempotent; affects every channel (all of them call `action_refer`).
+    """
+    from jsonschema import ValidationError
+    from jsonschema.exceptions import best_match
+    from rasa.core.actions.action import RemoteAction
+
+    if getattr(RemoteAction._validate_action_result, "_fast", False):
+        return
+
+    def validate(self: Any, result: dict[str, Any]) -> bool:
+        error = best_match(_action_result_validator().iter_errors(result))
+        if error is None:
+            return True
+        raise ValidationError(f"{error.message}. Failed to validate Action server response from API.")
+
+    validate._fast = True  # type: ignore[attr-defined]
+    RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
+
+
 def register(app: Sanic) -> None:
     """Attach the staff console and its API to the Rasa server's Sanic app."""
+    install_fast_action_validation()
     settings = get_settings()
     service = StaffAssist(Gateway(settings), vocabulary())
     files = load_static(service.vocab)

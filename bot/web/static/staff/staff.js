@@ -125,6 +125,7 @@
     renderTopics(data.topics || [], data.low_confidence);
     renderAnswer(data);
     renderReferrals(data.referrals || []);
+    renderNationalLines(data.national_lines || []);
     renderTerms(data.terms || []);
     el.result.hidden = false;
     (data.danger && data.danger.present ? el.danger : el.resultHeading).focus();
@@ -164,9 +165,6 @@
     if (data.needs_regulated_adviser) {
       notice("This needs a regulated immigration adviser for the caller's own case. " +
         (data.adviser_reasons || []).join(". ") + ".");
-    }
-    if (data.redacted) {
-      notice("Personal details in the query were removed before it was read. You do not need to type them.");
     }
     (data.notes || []).forEach(notice);
   }
@@ -208,10 +206,18 @@
     list.appendChild(dd);
   }
 
-  function openText(referral) {
-    if (referral.open_now === true) { return "Open now"; }
-    if (referral.open_now === false) { return "Closed now"; }
-    return null;
+  function hoursText(referral) {
+    var hours = referral.hours || "";
+    if (/\b(open|closed) now\b/i.test(hours)) { return hours; }
+    var state = referral.open_now === true ? "Open now" : referral.open_now === false ? "Closed now" : "";
+    return [hours, state].filter(Boolean).join(". ");
+  }
+
+  function languageNames(languages) {
+    return (languages || []).map(function (code) {
+      var words = String(code).replace(/_/g, " ");
+      return /^bsl$/i.test(words) ? "BSL" : words.charAt(0).toUpperCase() + words.slice(1);
+    });
   }
 
   function renderReferrals(referrals) {
@@ -228,7 +234,8 @@
       var button = make("button", "button small copy-referral", "Copy ");
       button.type = "button";
       button.appendChild(make("kbd", null, "Alt+" + (index + 1)));
-      button.setAttribute("aria-label", "Copy referral " + (index + 1) + ": " + referral.name);
+      /* Visible text first, so the accessible name contains it (WCAG 2.5.3 label in name). */
+      button.appendChild(make("span", "visually-hidden", " (referral " + (index + 1) + ": " + referral.name + ")"));
       button.addEventListener("click", function () { copyReferral(index); });
       head.appendChild(button);
       item.appendChild(head);
@@ -236,11 +243,28 @@
       detail(list, "Phone", referral.phone);
       detail(list, "Text", referral.text);
       detail(list, "Web", referral.web ? link(referral.web, referral.web) : null);
-      detail(list, "Hours", [referral.hours, openText(referral)].filter(Boolean).join(". "));
-      detail(list, "Languages", referral.languages);
+      detail(list, "Hours", hoursText(referral));
+      detail(list, "Languages", languageNames(referral.languages));
+      detail(list, "Nation", referral.nation ? nationName(referral.nation) : null);
       detail(list, "Note", referral.note);
       item.appendChild(list);
       el.referrals.appendChild(item);
+    });
+  }
+
+  function nationName(code) {
+    var option = el.nation.querySelector("option[value='" + String(code).replace(/[^a-z_]/g, "") + "']");
+    return option ? option.textContent : code;
+  }
+
+  function renderNationalLines(lines) {
+    clear(el.nationalLines);
+    el.nationalSection.hidden = !lines.length;
+    lines.forEach(function (line) {
+      var item = make("li");
+      item.appendChild(make("strong", null, nationName(line.nation) + ": "));
+      item.appendChild(make("span", null, [line.name, line.phone, hoursText(line), line.label].filter(Boolean).join(", ")));
+      el.nationalLines.appendChild(item);
     });
   }
 
@@ -270,8 +294,8 @@
     if (referral.phone) { lines.push("Phone: " + referral.phone); }
     if (referral.text) { lines.push("Text: " + referral.text); }
     if (referral.web) { lines.push("Web: " + referral.web); }
-    if (referral.hours) { lines.push("Hours: " + referral.hours); }
-    if (referral.languages && referral.languages.length) { lines.push("Languages: " + referral.languages.join(", ")); }
+    if (referral.hours) { lines.push("Hours: " + hoursText(referral)); }
+    if (referral.languages && referral.languages.length) { lines.push("Languages: " + languageNames(referral.languages).join(", ")); }
     return lines.join("\n");
   }
 
@@ -325,7 +349,7 @@
     document.querySelectorAll("input[name='needs']").forEach(function (box) { box.checked = false; });
     state.result = null;
     el.result.hidden = true;
-    clear(el.danger); clear(el.notices); clear(el.topics); clear(el.referrals); clear(el.sources); clear(el.terms);
+    [el.danger, el.notices, el.topics, el.referrals, el.nationalLines, el.sources, el.terms].forEach(clear);
     el.answer.textContent = "";
     el.say.textContent = "";
     say("Cleared.");
@@ -369,6 +393,8 @@
     el.answerSection = $("answer-section");
     el.saySection = $("say-section");
     el.termsSection = $("terms-section");
+    el.nationalSection = $("national-section");
+    el.nationalLines = $("national-lines");
     $("assist-form").addEventListener("submit", function (event) { event.preventDefault(); submit(); });
     el.clear.addEventListener("click", clearAll);
     $("copy-answer").addEventListener("click", copyAnswer);

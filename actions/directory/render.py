@@ -1,0 +1,269 @@
+"""Referrals as replies, one shape per channel.
+
+- web (REST, socket.io, and anything unknown): a short list, each service with its numbers, hours
+  and what it is, plus one call/chat/link button per service (`url` set, `payload` = the same url);
+- SMS (twilio): plain ASCII text, one service a line, a neutral first line for lock screens;
+- staff: the structured referrals in `json_message` plus a compact text the call handler can read.
+Government bodies and Home Office contractors carry their label in every shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from actions.directory.catalogue import Vocabulary
+from actions.directory.contacts import bare_url, sms_link, tel_link
+from actions.directory.finder import Referrals
+from actions.directory.hours import describe, is_open, weekly_summary
+from actions.directory.listing import ContactView, Listing
+from actions.directory.ranking import match_level
+
+SMS_CHANNELS = frozenset({"twilio"})
+STAFF_CHANNELS = frozenset({"staff"})
+INDEPENDENCE_NOTE = (
+    '"Independent" means not part of government. Most services still share information '
+    "if someone's life or a child is at serious risk."
+)
+SMS_HEADER = "Here are some numbers that may help you:"  # 40 neutral characters for lock screens
+SMS_FOOTER = "Delete this thread if it is not safe to keep."
+_CONTACT_WORDS = {
+    "phone": "Call",
+    "text": "Text",
+    "whatsapp": "WhatsApp",
+    "webchat": "Chat",
+    "email": "Email",
+    "web": "Web",
+}
+
+
+@dataclass
+class Reply:
+    """Keyword arguments for `dispatcher.utter_message`."""
+
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    json_message: dict[str, Any] | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"text": self.text}
+        if self.buttons:
+            kwargs["buttons"] = self.buttons
+        if self.json_message is not None:
+            kwargs["json_message"] = self.json_message
+        return kwargs
+
+
+def style_for(channel: str | None) -> str:
+    if channel in SMS_CHANNELS:
+        return "sms"
+    return "staff" if channel in STAFF_CHANNELS else "web"
+
+
+def render(referrals: Referrals, vocabulary: Vocabulary, channel: str | None) -> Reply:
+    style = style_for(channel)
+    if style == "sms":
+        return Reply(sms_text(referrals, vocabulary))
+    if style == "staff":
+        return Reply(staff_text(referrals, vocabulary), json_message=staff_json(referrals, vocabulary))
+    return Reply(web_text(referrals, vocabulary), buttons=web_buttons(referrals.listings))
+
+
+# ---- web ------------------------------------------------------------------------------------------------
+
+
+def _contact_text(contact: ContactView) -> str:
+    """ "Call 0808 80 10 800", "Text 07401 288595 (SMS or WhatsApp)", "Web gov.wales/live-fear-free"."""
+    shown = contact.value if contact.type in ("phone", "text", "whatsapp", "email") else bare_url(contact.value)
+    note = f" ({contact.note})" if contact.note and contact.type in ("text", "whatsapp") else ""
+    return f"{_CONTACT_WORDS[contact.type]} {shown}{note}"
+
+
+def _contact_line(listing: Listing) -> str:
+    return " | ".join(_contact_text(contact) for contact in listing.contacts)
+
+
+def language_label(tag: str) -> str:
+    return tag.replace("_", " ").title()
+
+
+def _language_line(listing: Listing, language: str | None) -> str | None:
+    if not language or language == "english":
+        return None
+    if language in listing.languages:
+        return f"Works in {language_label(language)}."
+    return "Can arrange interpreters." if listing.interpreting else None
+
+
+def _header(referrals: Referrals, vocabulary: Vocabulary) -> str:
+    request = referrals.request
+    where = f"in {vocabulary.nation_label(request.nation)}" if request.nation else "across the UK"
+    return f"Services {where} that can help with {vocabulary.need_label(request.need)}:"
+
+
+def web_item(listing: Listing, referrals: Referrals) -> str:
+    lines = [f"- {listing.name}: {listing.kind_label}", f"  {listing.summary}", f"  {_contact_line(listing)}"]
+    lines.append(f"  {describe(listing.hours, referrals.at)}")
+    language = _language_line(listing, referrals.request.language)
+    if language:
+        lines.append(f"  {language}")
+    return "\n".join(lines)
+
+
+def _national_block(referrals: Referrals, vocabulary: Vocabulary) -> list[str]:
+    if not referrals.national_lines:
+        return []
+    rows = [
+        f"- {vocabulary.nation_label(nation)}: {listing.name}, {listing.phone or bare_url(listing.contacts[0].value)}"
+        for nation, listing in referrals.national_lines
+    ]
+    return ["Open 24 hours, depending on where you are in the UK:", *rows]
+
+
+def _language_note(referrals: Referrals) -> list[str]:
+    language = referrals.request.language
+    if not language or language == "english":
+        return []
+    if any(language in listing.languages for listing in referrals.listings):
+        return []
+    note = f"None of these services lists {language_label(language)}."
+    return [note + (" Some can arrange an interpreter." if any(x.interpreting for x in referrals.listings) else "")]
+
+
+def web_text(referrals: Referrals, vocabulary: Vocabulary) -> str:
+    body = [web_item(listing, referrals) for listing in referrals.listings]
+    parts = [_header(referrals, vocabulary), *body, *_national_block(referrals, vocabulary)]
+    return "\n".join([*parts, *_language_note(referrals), INDEPENDENCE_NOTE])
+
+
+def web_button(listing: Listing) -> dict[str, str]:
+    """Call if there is a number, else chat, else the website."""
+    phones, texts = listing.contacts_of("phone"), listing.contacts_of("text")
+    chats, webs = listing.contacts_of("webchat"), listing.contacts_of("web", "email")
+    if phones:
+        url, title = tel_link(phones[0].value), f"Call {listing.short_name}"
+    elif texts:
+        url, title = sms_link(texts[0].value), f"Text {listing.short_name}"
+    elif chats:
+        url, title = chats[0].value, f"Chat with {listing.short_name}"
+    else:
+        first = webs[0]
+        url = f"mailto:{first.value}" if first.type == "email" else first.value
+        title = f"{listing.short_name} website" if first.type == "web" else f"Email {listing.short_name}"
+    return {"title": title, "url": url, "payload": url, "type": "phone_number" if url.startswith("tel:") else "web_url"}
+
+
+def web_buttons(listings: tuple[Listing, ...]) -> list[dict[str, str]]:
+    return [web_button(listing) for listing in listings if listing.contacts]
+
+
+# ---- SMS ------------------------------------------------------------------------------------------------
+
+
+def _sms_reach(listing: Listing) -> str:
+    phones, texts = listing.contacts_of("phone"), listing.contacts_of("text")
+    if phones:
+        reach = phones[0].value + (f", text {texts[0].value}" if texts else "")
+    elif texts:
+        reach = f"text {texts[0].value}"
+    else:
+        reach = bare_url(listing.contacts[0].value)
+    return reach
+
+
+def sms_item(listing: Listing, at: datetime) -> str:
+    label = f", {listing.kind_label}" if listing.government_link else ""
+    return f"{listing.short_name}{label}: {_sms_reach(listing)} ({describe(listing.hours, at, short=True)})"
+
+
+def _sms_nations(referrals: Referrals) -> list[str]:
+    short = {"england": "England", "wales": "Wales", "scotland": "Scotland", "northern_ireland": "N. Ireland"}
+    lines = [f"{short[nation]} {listing.phone or _sms_reach(listing)}" for nation, listing in referrals.national_lines]
+    return [f"24/7: {'; '.join(lines)}"] if lines else []
+
+
+def sms_text(referrals: Referrals, vocabulary: Vocabulary) -> str:
+    items = [sms_item(listing, referrals.at) for listing in referrals.listings]
+    return "\n".join([SMS_HEADER, *items, *_sms_nations(referrals), SMS_FOOTER])
+
+
+# ---- staff ----------------------------------------------------------------------------------------------
+
+
+def _first(listing: Listing, *types: str) -> str | None:
+    found = listing.contacts_of(*types)
+    return found[0].value if found else None
+
+
+def staff_record(listing: Listing, referrals: Referrals, vocabulary: Vocabulary) -> dict[str, Any]:
+    """Everything a call handler may need, including what the service says about sharing.
+
+    The first phone/text/web/email and the hours text are also flat fields, as the console shows them.
+    """
+    level = match_level(listing, vocabulary, referrals.request)
+    return {
+        "id": listing.id,
+        "name": listing.name,
+        "short_name": listing.short_name,
+        "summary": listing.summary,
+        "match": {2: "specialist", 1: "related"}.get(level, "fallback"),
+        "needs": list(listing.needs),
+        "nations": list(listing.nations),
+        "area": listing.area,
+        "serves": list(listing.serves),
+        "phone": _first(listing, "phone"),
+        "text": _first(listing, "text", "whatsapp"),
+        "web": _first(listing, "webchat", "web"),
+        "email": _first(listing, "email"),
+        "contacts": [{"type": c.type, "value": c.value, "note": c.note} for c in listing.contacts],
+        "hours": describe(listing.hours, referrals.at),
+        "open_now": is_open(listing.hours, referrals.at),
+        "opening_hours": {
+            "always_open": listing.hours.always_open,
+            "weekly": weekly_summary(listing.hours) or None,
+            "note": listing.hours.note,
+        },
+        "languages": list(listing.languages),
+        "interpreting": listing.interpreting,
+        "languages_note": listing.languages_note,
+        "kind": listing.kind,
+        "kind_label": listing.kind_label,
+        "government_link": listing.government_link,
+        "run_by": listing.run_by,
+        "sharing": listing.sharing,
+        "notes": listing.notes,
+        "sources": list(listing.sources),
+        "last_verified": listing.last_verified.isoformat(),
+    }
+
+
+def staff_json(referrals: Referrals, vocabulary: Vocabulary) -> dict[str, Any]:
+    request = referrals.request
+    return {
+        "referrals": [staff_record(listing, referrals, vocabulary) for listing in referrals.listings],
+        "national_lines": [
+            {"nation": nation, **staff_record(listing, referrals, vocabulary)}
+            for nation, listing in referrals.national_lines
+        ],
+        "need": request.need,
+        "nation": request.nation,
+        "language": request.language,
+        "checked_at": referrals.at.isoformat(timespec="minutes"),
+        "fallback": False,
+    }
+
+
+def staff_text(referrals: Referrals, vocabulary: Vocabulary) -> str:
+    request = referrals.request
+    where = vocabulary.nation_label(request.nation) if request.nation else "nation unknown (UK-wide)"
+    lines = [f"Referrals for {vocabulary.need_label(request.need)}, {where}:"]
+    for number, listing in enumerate(referrals.listings, start=1):
+        lines.append(
+            f"{number}. {listing.name} [{listing.kind_label}] {_contact_line(listing)}. "
+            f"{describe(listing.hours, referrals.at)}. Sharing: {listing.sharing}"
+        )
+    lines += [
+        f"24/7 in {vocabulary.nation_label(n)}: {item.name} {_sms_reach(item)}" for n, item in referrals.national_lines
+    ]
+    return "\n".join(lines)

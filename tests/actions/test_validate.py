@@ -1,0 +1,175 @@
+"""The data-file validator: the shipped file passes, and each kind of mistake fails with a clear message."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from actions.directory.catalogue import ROOT
+from actions.directory.contacts import phone_problem
+from actions.directory.validate import main, months_before, validate
+from tests.actions.conftest import real_data, service
+
+TODAY = date(2026, 11, 25)
+
+
+def problems_with(*services: dict[str, Any], today: date = TODAY) -> list[str]:
+    data = real_data()
+    data["services"] = list(services)
+    return [str(p) for p in validate(data, today)]
+
+
+def one_problem(entry: dict[str, Any]) -> str:
+    found = problems_with(entry)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_shipped_file_passes_today() -> None:
+    assert [str(p) for p in validate(real_data(), date.today())] == []
+
+
+def test_the_shipped_file_passes_on_the_reference_date() -> None:
+    assert validate(real_data(), TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("0808 2000 24", "has 10 digits"),
+        ("07700 9000001", "has 12 digits"),
+        ("+44 7700 900001", "only digits"),
+        ("0808-2000-247", "only digits"),
+        ("4808 200 0247", "must start 01"),
+    ],
+)
+def test_malformed_uk_phone_number(number: str, reason: str) -> None:
+    entry = service("bad_phone", contacts=[{"type": "phone", "value": number}])
+    message = one_problem(entry)
+    assert message.startswith("services[0] bad_phone: malformed UK phone number")
+    assert reason in message
+
+
+def test_well_formed_uk_numbers() -> None:
+    for number in ("0808 2000 247", "07700 900123", "0800 555 111", "0800 1111", "116 123", "020 8571 9595"):
+        assert phone_problem(number) is None, number
+
+
+def test_malformed_email_and_web_address() -> None:
+    entry = service("bad_contacts", contacts=[{"type": "email", "value": "help-at-example.com"}])
+    assert "malformed email 'help-at-example.com'" in one_problem(entry)
+    entry = service("bad_web", contacts=[{"type": "web", "value": "example.com/help"}])
+    assert "malformed web 'example.com/help'" in one_problem(entry)
+
+
+def test_missing_source() -> None:
+    assert one_problem(service("no_source", sources=[])) == (
+        "services[0] no_source: missing source: add at least one URL that says this"
+    )
+    entry = service("no_key")
+    del entry["sources"]
+    assert "missing source" in one_problem(entry)
+
+
+def test_last_verified_more_than_twelve_months_ago() -> None:
+    stale = service("stale", last_verified=date(2025, 11, 24))
+    assert one_problem(stale) == (
+        "services[0] stale: last_verified 2025-11-24 is older than 12 months (before 2025-11-25): re-check it"
+    )
+    assert problems_with(service("exactly_a_year", last_verified=date(2025, 11, 25))) == []
+    assert "in the future" in one_problem(service("future", last_verified=date(2027, 1, 1)))
+    assert "missing last_verified" in one_problem(service("no_date", last_verified="last spring"))
+
+
+def test_unknown_need_tag_nation_audience_kind_and_language() -> None:
+    assert "unknown need tag 'housing'" in one_problem(service("bad_need", needs=["housing"]))
+    assert "unknown nation 'cornwall'" in one_problem(service("bad_nation", nations=["cornwall"]))
+    assert "unknown audience 'students'" in one_problem(service("bad_serves", serves=["students"]))
+    assert "unknown kind 'quango'" in one_problem(service("bad_kind", kind="quango"))
+    assert "unknown language 'klingon'" in one_problem(service("bad_language", languages=["klingon"]))
+    assert "unknown contact type 'fax'" in one_problem(
+        service("bad_type", contacts=[{"type": "fax", "value": "07700 900001"}])
+    )
+
+
+def test_duplicates() -> None:
+    first = service("same_line", 1)
+    assert problems_with(first, service("same_line", 2, name="Another Name")) == [
+        "services: duplicate id 'same_line' in: same_line, same_line"
+    ]
+    assert problems_with(first, service("other_id", 2, name="SAME LINE")) == [
+        "services: duplicate name 'same line' in: same_line, other_id"
+    ]
+    copied = service("copied_number", 2, contacts=[{"type": "phone", "value": "07700900001"}])
+    assert problems_with(first, copied) == ["services: duplicate number '07700900001' in: same_line, copied_number"]
+
+
+def test_hours_must_be_structured_or_a_note() -> None:
+    entry = service("no_hours")
+    del entry["hours"]
+    assert "missing hours" in one_problem(entry)
+    both = service(
+        "both", hours={"always_open": True, "weekly": [{"days": ["mon"], "open": "09:00", "close": "17:00"}]}
+    )
+    assert "contradict" in one_problem(both)
+    bad_day = service("bad_day", hours={"weekly": [{"days": ["monday"], "open": "09:00", "close": "17:00"}]})
+    assert "unknown day 'monday'" in one_problem(bad_day)
+    bad_time = service("bad_time", hours={"weekly": [{"days": ["mon"], "open": "9am", "close": "17:00"}]})
+    assert "open '9am' is not a time like 09:30" in one_problem(bad_time)
+
+
+def test_conversation_map_and_related_needs_use_known_needs() -> None:
+    data = real_data()
+    data["from_conversation"]["intents"]["topic_fgm"] = "female_cutting"
+    data["vocabulary"]["needs"]["stalking"]["related"] = ["harassment"]
+    messages = [str(p) for p in validate(data, TODAY)]
+    assert "from_conversation.intents.topic_fgm: unknown need tag 'female_cutting'" in messages
+    assert "vocabulary.needs.stalking: unknown related need 'harassment'" in messages
+
+
+def test_months_before_handles_short_months() -> None:
+    assert months_before(date(2028, 2, 29), 12) == date(2027, 2, 28)
+    assert months_before(date(2026, 1, 15), 12) == date(2025, 1, 15)
+    assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+
+
+def write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "services.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_command_exit_status_and_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = real_data()
+    assert main(["--file", str(write(tmp_path, good)), "--today", "2026-11-25"]) == 0
+    assert "OK: 35 services" in capsys.readouterr().out
+    bad = copy.deepcopy(good)
+    bad["services"][0]["contacts"][0]["value"] = "0808 2000 24"
+    bad["services"][1]["last_verified"] = "2024-01-01"
+    assert main(["--file", str(write(tmp_path, bad)), "--today", "2026-11-25"]) == 1
+    err = capsys.readouterr().err
+    assert "services[0] national_domestic_abuse_helpline: malformed UK phone number '0808 2000 24'" in err
+    assert "services[1] live_fear_free: last_verified 2024-01-01 is older than 12 months" in err
+    assert "2 problem(s)" in err
+
+
+def test_command_reports_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("services: [unclosed", encoding="utf-8")
+    assert main(["--file", str(broken)]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_make_target_module_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "actions.directory.validate"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "never shown (no confirmed contact): shakti_womens_aid, hourglass" in result.stdout

@@ -1,0 +1,104 @@
+"""A Rasa server with the real channels, gateway, widget and tracker store, but a scripted bot.
+
+Why: the channels' wire protocols (signatures, TwiML, segments, numbered options, socket.io
+events, quick exit) can then be tested in seconds and without depending on what the trained
+model answers. `python -m tests.channels.fakebot --port 5099` starts it (tests do, per module).
+
+The scripted bot answers by keyword and counts the messages in its conversation ("count"), so a
+test can see whether a conversation was really deleted from the tracker store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from typing import Any
+
+import safelog
+
+safelog.install()
+
+from bot.settings import PROJECT_ROOT, ensure_sender_secret  # noqa: E402
+
+LONG = (
+    "This part is about your rights. The police may share what you tell them with the Home Office. "
+    "There is no law that stops it. Some forces have a policy not to check status of victims. "
+    "Ask a specialist service before you report if you are worried. They can speak for you. "
+    "Immigration advice must come from a regulated adviser. Legal aid may be available. "
+    "You can text again any time for more."
+)
+
+
+class ScriptedAgent:
+    """Stands in for rasa.core.agent.Agent: same `handle_message` and `tracker_store`."""
+
+    def __init__(self) -> None:
+        from rasa.shared.core.domain import Domain
+
+        from bot.tracker_store import ExpiringInMemoryTrackerStore
+
+        self.tracker_store = ExpiringInMemoryTrackerStore(Domain.empty(), idle_minutes=30)
+
+    def is_ready(self) -> bool:
+        return True
+
+    async def handle_message(self, message: Any) -> None:
+        from rasa.shared.core.events import UserUttered
+
+        tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
+        tracker.update(UserUttered(message.text))
+        await self.tracker_store.save(tracker)
+        count = sum(1 for e in tracker.events if isinstance(e, UserUttered))
+        await self.answer(message, count)
+
+    async def answer(self, message: Any, count: int) -> None:
+        out, sender, text = message.output_channel, message.sender_id, (message.text or "").strip().lower()
+        sms = out.name() == "twilio"
+        if text in ("/greet", "hello"):
+            buttons = [{"title": "England", "payload": "/pick_england"}, {"title": "Wales", "payload": "/pick_wales"}]
+            await out.send_text_with_buttons(sender, "Hello from the test bot. Where are you?", buttons)
+        elif text.startswith("/pick_"):
+            await out.send_text_message(sender, f"You picked {text[6:]}.")
+        elif text == "count":
+            await out.send_text_message(sender, f"Messages in this chat: {count}")
+        elif text == "long":
+            await out.send_text_message(sender, LONG)
+        elif text == "markup":
+            markup = "**Bold** and [a link](https://example.com/a) and <b>tag</b> – “quotes”"
+            await out.send_text_message(sender, markup)
+        elif text == "html":
+            await out.send_text_message(sender, '<img src=x onerror="alert(1)"> see https://example.com/x.')
+        elif text == "delete this chat":
+            await out.send_response(sender, {"text": "Deleted.", "utter_action": "utter_chat_deleted"})
+        elif text == "slow":
+            await asyncio.sleep(60)
+        else:
+            await out.send_text_message(sender, "I can help with questions." if not sms else "Text me a question.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=5099)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("RASA_TIMEOUT_SECONDS", "3")
+    ensure_sender_secret()
+    import logging
+
+    from rasa.core import run as rasa_run
+    from rasa.utils.common import configure_logging_and_warnings
+
+    from bot.web import register_web
+
+    configure_logging_and_warnings(logging.DEBUG)  # the log checks must see everything that is logged
+
+    channels = rasa_run.create_http_input_channels(None, str(PROJECT_ROOT / "credentials.yml"))
+    app = rasa_run.configure_app(channels, None, None, False, port=args.port)
+    register_web(app)
+    app.ctx.agent = ScriptedAgent()
+    app.run(host="127.0.0.1", port=args.port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":
+    main()
