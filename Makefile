@@ -13,7 +13,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup train run test validate lint unit stories nlu-eval e2e browser directory-check bench soak audit run-scaled clean
+.PHONY: help setup node train run test validate lint unit stories nlu-eval e2e browser directory-check bench soak profile audit run-scaled nginx clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (REST, widget, staff console)"
@@ -30,6 +30,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt script
 
 setup: $(VENV)/.installed
 
+# The widget's socket.io client and the accessibility checker, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: node_modules/.installed
+
 $(MODEL): $(VENV)/.installed $(TRAIN_IN)
 	@mkdir -p models
 	@start=$$(date +%s); \
@@ -40,7 +48,7 @@ $(MODEL): $(VENV)/.installed $(TRAIN_IN)
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) node
 	$(PY) -m stack
 
 validate: setup
@@ -53,7 +61,7 @@ lint: setup
 directory-check: setup
 	$(PY) -m actions.directory.validate
 
-unit: setup
+unit: setup node
 	$(PY) -m pytest tests -m "not stack and not browser" -q
 
 stories: $(MODEL)
@@ -63,17 +71,28 @@ nlu-eval: $(MODEL)
 	$(RASA) test nlu --nlu tests/nlu --model $(MODEL) --out results/nlu
 	$(PY) -m tests.nlu_gate results/nlu/intent_report.json 0.90
 
+# nginx balances the scale-out mode (make run-scaled, tests/scale).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update -qq && \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx))
+
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-e2e: $(MODEL) browser
+e2e: $(MODEL) browser node nginx
 	$(PY) -m pytest tests -m "stack or browser" -q
 
 test: validate lint directory-check unit train stories nlu-eval e2e
 	@echo "All test stages passed."
 
-bench: $(MODEL)
+bench: $(MODEL) nginx node
 	$(PY) -m bench
+
+profile: $(MODEL)
+	$(PY) -m bench.profile
+
+run-scaled: $(MODEL) nginx node
+	$(PY) -m stack.scaled
 
 soak: $(MODEL)
 	$(PY) -m bench.soak
@@ -82,4 +101,4 @@ audit: setup
 	$(PY) -m bench.audit
 
 clean:
-	rm -rf models results .rasa .stack .pytest_cache
+	rm -rf models results .rasa .stack .pytest_cache artifacts node_modules

@@ -20,7 +20,9 @@ def main() -> None:
     parser.add_argument("--interface", default=os.environ.get("ACTION_SERVER_INTERFACE", "127.0.0.1"))
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     from rasa_sdk.endpoint import create_app
 
     app = create_app("actions")

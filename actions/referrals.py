@@ -23,8 +23,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory.catalogue import NATIONS, ConversationMap, default_catalogue
 from actions.directory.fallback import fallback_reply
-from actions.directory.questions import ask_nation
 from actions.directory.finder import Directory, Referrals, shared_directory
+from actions.directory.questions import ask_nation
 from actions.directory.ranking import ReferralRequest
 from actions.directory.render import render
 

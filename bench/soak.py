@@ -165,14 +165,16 @@ def render(
     result: load.LevelResult,
     checks: list[tuple[str, bool]],
     started: str,
+    info: dict[str, str],
 ) -> str:
-    info = report.machine()
     lines = [
         f"## `make soak` — {started}",
         "",
         f"- Command: `{report.command_line('bench.soak')}`",
         *report.machine_lines(info),
     ]
+    if args.seconds < 600 or float(info["load"].split()[0]) > BUSY_LOAD:
+        lines[2:2] = ["**Provisional:** shorter than the 10-minute soak, or on a machine other work was loading.", ""]
     lines += [
         f"- Paced at {rate} turns/s ({why}); {args.warmup:.0f} s warm-up, then {args.seconds:.0f} s measured",
         f"- Achieved {result.throughput} turns/s over {result.window_s} s: {result.turns} turns, "
@@ -188,7 +190,7 @@ def render(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     rate, why = (args.rate, "given") if args.rate else default_rate()
-    started, scripts = report.now(), load.load_scripts()
+    started, info, scripts = report.now(), report.machine(), load.load_scripts()
     stack = None
     if not args.url:
         from tests.conftest import free_port
@@ -211,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = load.Plan(args.workers, args.seconds, args.warmup, label="soak")
     result = load.summarise("soak", plan, replies, (start, end), conversations)
     checks = verdict(result, {name: growth(sampler, name, start, end) for name in roots})
-    text = render(args, rate, why, result, checks, started)
+    text = render(args, rate, why, result, checks, started, info)
     print("\n" + text)
     if not args.no_write:
         report.replace_section("soak", text)

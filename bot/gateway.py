@@ -43,10 +43,6 @@ DELETE_UTTERANCE = "utter_chat_deleted"
 # Text is redacted before it is cut to the message limit, with this much to spare, so that the
 # cut never leaves half a phone number or e-mail address for Rasa to see.
 REDACTION_MARGIN = 200
-# Said when "delete this chat" could not reach the store. TODO(content): move to data/safety.yml.
-DELETE_FAILED = (
-    "I could not delete this chat just now. It will be deleted automatically after {minutes} minutes without messages."
-)
 TROUBLE_ACTION = "action"
 TROUBLE_TRACKER_STORE = "tracker_store"
 
@@ -252,7 +248,7 @@ class Gateway:
         if DELETE_UTTERANCE in output.utter_actions and tracker_store is not None:
             outcome.deleted = await self._delete(tracker_store, sender)
             if not outcome.deleted:
-                outcome.replies.append(_note(DELETE_FAILED.format(minutes=self.settings.idle_minutes)))
+                outcome.replies.append(_note(safety_lines().delete_failed.format(minutes=self.settings.idle_minutes)))
         return outcome
 
     def _rate_limited_text(self, danger: str | None) -> str:

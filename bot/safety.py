@@ -25,6 +25,7 @@ class SafetyLines:
     too_long: str
     rate_limited: str
     personal_data: str
+    delete_failed: str
     helplines: tuple[dict, ...]
 
     def helpline_text(self) -> str:

@@ -298,6 +298,7 @@ def deadline_protocol() -> type:
 async def _load_agent(model: str, endpoints: object, limits: HttpLimits, app, loop) -> None:  # type: ignore[no-untyped-def]
     from rasa.core import agent
 
+    from bot import action_validation
     from bot.gateway import install_failure_hooks
 
     app.ctx.agent = await agent.load_agent(model_path=model, endpoints=endpoints, loop=loop)
@@ -305,6 +306,7 @@ async def _load_agent(model: str, endpoints: object, limits: HttpLimits, app, lo
         logger.error("The model %s could not be loaded. Delete it and run `make train`.", model)
         raise StartupRefused(f"the model {model} could not be loaded. Delete it and run `make train`.")
     install_failure_hooks(app.ctx.agent, limits.action_timeout)
+    action_validation.install()
     logger.info("Safe to Ask is ready.")
 
 

@@ -73,7 +73,11 @@ class Stack:
         log = (self.log_dir / f"{name}.log").open("ab")
         debug = ["--debug"] if self.debug else []
         process = subprocess.Popen(
-            [PYTHON, "-m", *args, *debug], cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+            [PYTHON, "-m", *args, *debug],
+            cwd=ROOT,
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.processes[name] = process
@@ -84,12 +88,21 @@ class Stack:
         wait_for(f"http://127.0.0.1:{self.action_port}/health", timeout, process)
 
     def start_rasa(self, timeout: float = 180) -> None:
-        args = ["bot.server", "--model", str(self.model), "--port", str(self.rasa_port),
-                "--endpoints", str(self.endpoints), "--credentials", str(self.credentials)]
+        args = [
+            "bot.server",
+            "--model",
+            str(self.model),
+            "--port",
+            str(self.rasa_port),
+            "--endpoints",
+            str(self.endpoints),
+            "--credentials",
+            str(self.credentials),
+        ]
         process = self._spawn("rasa", args)
         wait_for(f"{self.url}/webhooks/rest/", timeout, process)
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         from bot.settings import ensure_sender_secret
 
         ensure_sender_secret()
@@ -112,7 +125,7 @@ class Stack:
         for name in list(self.processes):
             self.stop_process(name)
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

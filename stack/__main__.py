@@ -11,7 +11,9 @@ from stack import Stack
 
 
 def main() -> int:
-    stack = Stack(rasa_port=int(os.environ.get("RASA_PORT", 5005)), action_port=int(os.environ.get("ACTION_SERVER_PORT", 5055)))
+    stack = Stack(
+        rasa_port=int(os.environ.get("RASA_PORT", 5005)), action_port=int(os.environ.get("ACTION_SERVER_PORT", 5055))
+    )
     stopping = False
 
     def stop(*_: object) -> None:

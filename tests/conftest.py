@@ -49,6 +49,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         SENDER_ID_SECRET=os.environ["SENDER_ID_SECRET"],
         STAFF_TOKEN=os.environ["STAFF_TOKEN"],
         TWILIO_AUTH_TOKEN=os.environ["TWILIO_AUTH_TOKEN"],
+        # Every test comes from 127.0.0.1: only the per-sender limit applies here (tests/hardening checks both).
+        RATE_PER_ADDRESS_PER_MINUTE="0",
     )
     running.start()
     yield running

@@ -9,7 +9,6 @@ and only inside JSON.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.gateway import Gateway, Incoming, last_resort
+from bot.json_body import BadRequest, read_json_object
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -32,30 +32,12 @@ def _error(status: int, problem: str) -> HTTPResponse:
     return response.json({"error": problem}, status=status)
 
 
-def is_json_type(content_type: str | None) -> bool:
-    """application/json, or a +json type (application/vnd.x+json), with any parameters."""
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
-
-
 def parse_body(request: Request, max_bytes: int) -> tuple[dict[str, Any] | None, HTTPResponse | None]:
-    """The JSON object sent, or the error reply that explains what was wrong with it.
-
-    Never raises on any body: deep nesting (RecursionError) and numbers too long to convert
-    (ValueError) are malformed JSON like any other.
-    """
-    body = request.body or b""
-    if len(body) > max_bytes:
-        return None, _error(413, f"Request too large (limit {max_bytes} bytes).")
-    if not is_json_type(request.content_type):
-        return None, _error(415, "Send JSON with Content-Type: application/json.")
+    """The JSON object sent, or the error reply that explains what was wrong with it."""
     try:
-        parsed = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None, _error(400, "The body is not valid JSON (UTF-8).")
-    if not isinstance(parsed, dict):
-        return None, _error(400, 'Send a JSON object like {"sender": "abc", "message": "hello"}.')
-    return parsed, None
+        return read_json_object(request, max_bytes, '{"sender": "abc", "message": "hello"}'), None
+    except BadRequest as problem:
+        return None, _error(problem.status, str(problem))
 
 
 def read_message(body: dict[str, Any]) -> tuple[tuple[str, Any] | None, HTTPResponse | None]:

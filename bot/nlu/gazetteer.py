@@ -29,7 +29,7 @@ class GazetteerExtractor(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "GazetteerExtractor":
+    ) -> GazetteerExtractor:
         return cls({"nation": nations(), "language": languages()})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -33,7 +33,7 @@ class DangerSafetyNet(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "DangerSafetyNet":
+    ) -> DangerSafetyNet:
         return cls(default_detector())
 
     def process(self, messages: list[Message]) -> list[Message]:

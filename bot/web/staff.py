@@ -14,7 +14,6 @@ and the bearer token is compared in constant time and never logged.
 from __future__ import annotations
 
 import hmac
-import json
 import re
 import secrets
 import time
@@ -35,6 +34,7 @@ from sanic.response import HTTPResponse
 import safelog
 from bot.danger import default_detector
 from bot.gateway import Gateway, GatewayOutputChannel, Incoming, clean_text
+from bot.json_body import BadRequest, read_json_object
 from bot.places import languages
 from bot.redaction import redact
 from bot.safety import safety_lines
@@ -47,6 +47,7 @@ SOURCES_DIR = DATA_DIR / "sources"
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
 FIELDS = ("query", "nation", "language", "needs")
 MAX_QUERY_CHARS = 1000
+EXAMPLE_BODY = '{"query": "caller on spouse visa, NRPF"}'
 MAX_LANGUAGE_CHARS = 40
 # Below this the console shows the closest topics instead of an answer (see docs/staff.md).
 LOW_CONFIDENCE = 0.5
@@ -268,14 +269,6 @@ def answer_sources(directory: Path = SOURCES_DIR) -> dict[str, dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------
 
 
-class BadRequest(ValueError):
-    """What is wrong with a request, in words a developer integrating the API can act on."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 @dataclass(frozen=True)
 class AssistRequest:
     query: str
@@ -315,21 +308,6 @@ class FailedSignIns:
         if len(self._failures) > 10_000:
             self._failures.clear()
         self._failures.setdefault(address, deque()).append(time.monotonic())
-
-
-def read_json_object(request: Request, max_bytes: int) -> dict[str, Any]:
-    """The JSON object sent, or BadRequest saying what was wrong."""
-    if len(request.body or b"") > max_bytes:
-        raise BadRequest(f"Request too large: the limit is {max_bytes} bytes.", 413)
-    if "application/json" not in (request.content_type or "").lower():
-        raise BadRequest("Wrong content type: send JSON with the header Content-Type: application/json.")
-    try:
-        body = json.loads((request.body or b"").decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BadRequest("The body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise BadRequest('Send a JSON object, for example {"query": "caller on spouse visa, NRPF"}.')
-    return body
 
 
 def _query(body: dict[str, Any]) -> str:
@@ -737,44 +715,8 @@ def load_static(vocab: Vocabulary, directory: Path = STATIC_DIR) -> dict[str, tu
     return files
 
 
-@lru_cache(maxsize=1)
-def _action_result_validator() -> Any:
-    from jsonschema.validators import validator_for
-    from rasa.core.actions.action import RemoteAction
-
-    schema = RemoteAction.action_response_format_spec()
-    return validator_for(schema)(schema)
-
-
-def install_fast_action_validation() -> None:
-    """Validate action server replies against Rasa's schema without re-checking the schema itself.
-
-    Rasa 3.6 calls `jsonschema.validate()` for every custom action reply, which first validates
-    the (large) event schema against the JSON Schema meta-schema: about 100 ms of CPU per
-    referral, most of a staff query's cost and far beyond its 300 ms budget under load. The
-    reply is still validated against the same schema, and a bad reply still raises the same
-    `ValidationError`. Idempotent; affects every channel (all of them call `action_refer`).
-    """
-    from jsonschema import ValidationError
-    from jsonschema.exceptions import best_match
-    from rasa.core.actions.action import RemoteAction
-
-    if getattr(RemoteAction._validate_action_result, "_fast", False):
-        return
-
-    def validate(self: Any, result: dict[str, Any]) -> bool:
-        error = best_match(_action_result_validator().iter_errors(result))
-        if error is None:
-            return True
-        raise ValidationError(f"{error.message}. Failed to validate Action server response from API.")
-
-    validate._fast = True  # type: ignore[attr-defined]
-    RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
-
-
 def register(app: Sanic) -> None:
     """Attach the staff console and its API to the Rasa server's Sanic app."""
-    install_fast_action_validation()
     settings = get_settings()
     service = StaffAssist(Gateway(settings), vocabulary())
     files = load_static(service.vocab)
@@ -817,7 +759,7 @@ def register(app: Sanic) -> None:
         if agent is None or not agent.is_ready():
             return error(503, "The assistant is still starting. Try again in a few seconds.")
         try:
-            assist = parse_assist(read_json_object(request, settings.max_body_bytes), service.vocab)
+            assist = parse_assist(read_json_object(request, settings.max_body_bytes, EXAMPLE_BODY), service.vocab)
         except BadRequest as problem:
             return error(problem.status, str(problem))
         with safelog.sensitive(assist.query):

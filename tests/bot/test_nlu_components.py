@@ -18,14 +18,18 @@ def _message(text: str, intent: str = "greet", confidence: float = 0.9) -> Messa
 
 
 def test_safety_net_overrides_any_intent() -> None:
-    [message] = DangerSafetyNet(default_detector()).process([_message("he choked me and says he will kil me", "ask_nrpf")])
+    [message] = DangerSafetyNet(default_detector()).process(
+        [_message("he choked me and says he will kil me", "ask_nrpf")]
+    )
     assert message.get("intent") == {"name": "danger_now", "confidence": 1.0}
     assert message.get("intent_ranking")[1]["name"] == "ask_nrpf"
     assert any(e["entity"] == "danger" for e in message.get("entities"))
 
 
 def test_safety_net_leaves_ordinary_questions_alone() -> None:
-    [message] = DangerSafetyNet(default_detector()).process([_message("will police tell the home office", "ask_data_sharing")])
+    [message] = DangerSafetyNet(default_detector()).process(
+        [_message("will police tell the home office", "ask_data_sharing")]
+    )
     assert message.get("intent")["name"] == "ask_data_sharing"
 
 

@@ -67,7 +67,9 @@ def test_factual_response_has_fresh_sources(name: str) -> None:
     reviewed = reviewed if isinstance(reviewed, dt.date) else dt.date.fromisoformat(str(reviewed))
     assert TODAY - reviewed <= MAX_AGE, f"{name} was last reviewed {reviewed}: review it against its sources"
     links = entry.get("links") or []
-    assert links and all(str(link["url"]).startswith("https://") or str(link["url"]).startswith("http://") for link in links)
+    assert links and all(
+        str(link["url"]).startswith("https://") or str(link["url"]).startswith("http://") for link in links
+    )
 
 
 @pytest.mark.parametrize("name", FACTUAL)

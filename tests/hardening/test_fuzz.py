@@ -251,10 +251,13 @@ def test_socketio_session_ids_and_messages_never_raise(data: Any, reply: dict[st
     )
 )
 def test_staff_request_parsing_refuses_clearly_or_accepts(body: bytes) -> None:
-    from bot.web.staff import BadRequest, parse_assist, read_json_object, vocabulary
+    from bot.json_body import BadRequest, read_json_object
+    from bot.web.staff import EXAMPLE_BODY, parse_assist, vocabulary
 
     try:
-        parsed = parse_assist(read_json_object(FakeRequest(body, "application/json"), 65536), vocabulary())  # type: ignore[arg-type]
+        parsed = parse_assist(
+            read_json_object(FakeRequest(body, "application/json"), 65536, EXAMPLE_BODY), vocabulary()
+        )  # type: ignore[arg-type]
     except BadRequest as problem:
         assert 400 <= problem.status < 500 and str(problem)
         return

@@ -111,14 +111,6 @@ def test_rest_malformed_requests_get_a_clear_answer(stack, case: str) -> None:  
         assert error and len(error) < 200 and "Traceback" not in reply.text
 
 
-NATION_QUESTION_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="'help' is answered with the nation question alone (action_refer -> data/questions.yml), which has no "
-    "999 line: add 'If you are in danger now, call 999.' to both of its variants (web and SMS)",
-)
-
-
-@NATION_QUESTION_GAP
 @pytest.mark.parametrize("text", ["help me", "i need help"])
 def test_asking_for_help_gets_the_999_line(stack, text: str) -> None:  # type: ignore[no-untyped-def]
     reply = post_rest(stack.url, {"sender": f"h-{uuid.uuid4().hex[:8]}", "message": text})
@@ -279,19 +271,12 @@ def test_staff_odd_queries_get_a_clear_answer(stack, case: str) -> None:  # type
     assert_no_markup(reply.text)
 
 
-STAFF_PARSER_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="bot/web/staff.py read_json_object lets RecursionError (deep nesting) and ValueError (integers over "
-    "4300 digits) escape json.loads: catch (UnicodeDecodeError, ValueError, RecursionError) as rest.parse_body does",
-)
-
-
 @needs_staff
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param("deep nesting", marks=STAFF_PARSER_BUG),
-        pytest.param("huge number", marks=STAFF_PARSER_BUG),
+        "deep nesting",
+        "huge number",
         "invalid utf-8",
         "malformed json",
     ],
