@@ -44,6 +44,8 @@ DELETE_UTTERANCE = "utter_chat_deleted"
 # cut never leaves half a phone number or e-mail address for Rasa to see.
 REDACTION_MARGIN = 200
 TROUBLE_ACTION = "action"
+# Staff get structured danger flags instead of a footer on every answer.
+STAFF_CHANNEL = "staff"
 TROUBLE_TRACKER_STORE = "tracker_store"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -131,10 +133,13 @@ def has_helplines(replies: Iterable[dict[str, Any]], lines: SafetyLines) -> bool
     return any(helpline["phone"] in text for helpline in lines.helplines for text in texts)
 
 
-def safety_net(replies: list[dict[str, Any]], failed: bool, trouble: set[str], danger: str | None) -> list[dict]:
+def safety_net(
+    replies: list[dict[str, Any]], failed: bool, trouble: set[str], danger: str | None, footer: bool = True
+) -> list[dict]:
     """The replies with whatever they lack added: the 999 line first when the message shows
-    danger, and the helplines after any (partial) answer when Rasa failed, said nothing, or a
-    part failed behind its back (an action, the tracker store)."""
+    danger, the helplines after any (partial) answer when Rasa failed, said nothing, or a part
+    failed behind its back (an action, the tracker store), and, on the public channels, a short
+    999 footer on any reply that has no 999 line, whatever the classifier made of the message."""
     lines = safety_lines()
     said = list(replies)
     out = list(said)
@@ -143,6 +148,8 @@ def safety_net(replies: list[dict[str, Any]], failed: bool, trouble: set[str], d
     if not said or ((failed or trouble) and not has_helplines(said, lines)):
         body = lines.helpline_text() if has_emergency_line(out) else lines.fallback()
         out.append(_note(f"{lines.unavailable}\n{body}" if not said else body))
+    if footer and not has_emergency_line(out):
+        out.append(_note(lines.footer))
     return out
 
 
@@ -239,7 +246,9 @@ class Gateway:
             failed = await self._run_rasa(message.text, sender, incoming.channel, on_new_message, output)
         finally:
             _TROUBLE.reset(token)
-        outcome.replies = safety_net(list(output.messages), failed, trouble, outcome.danger)
+        outcome.replies = safety_net(
+            list(output.messages), failed, trouble, outcome.danger, footer=incoming.channel != STAFF_CHANNEL
+        )
         outcome.degraded = failed or bool(trouble)
         if message.cut:
             outcome.replies.insert(0, _note(lines.too_long))

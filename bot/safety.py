@@ -18,6 +18,7 @@ SAFETY_FILE = Path(__file__).resolve().parent.parent / "data" / "safety.yml"
 @dataclass(frozen=True)
 class SafetyLines:
     emergency: str
+    footer: str
     suicide: str
     human: str
     unavailable: str

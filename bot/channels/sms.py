@@ -66,7 +66,10 @@ HELP_TEXT = (
     "Automated information service: text a question in a few words. "
     "DELETE wipes this chat, STOP ends replies. Emergency: call 999."
 )
-DELETE_TEXT = "Done: this chat is deleted on our side. Please delete this thread on your phone too."
+DELETE_TEXT = (
+    "Done: this chat is deleted on our side. Please delete this thread on your phone too. "
+    "In an emergency call 999."
+)
 
 KEYWORDS = {
     "stop": "stop", "stopall": "stop", "unsubscribe": "stop", "cancel": "stop", "end": "stop", "quit": "stop",
@@ -229,6 +232,9 @@ def segment(text: str, reserve: int = 0, max_segments: int = MAX_SEGMENTS) -> tu
     return segments, cut
 
 
+SMS_EMERGENCY = "In danger now? Call 999."
+
+
 def say_once(blocks: list[str], line: str) -> list[str]:
     """`blocks` with `line` kept only where it first appears (the gateway and the bot may both add
     the emergency line; on SMS every character counts)."""
@@ -247,12 +253,20 @@ def compose(blocks: list[str], danger: str | None = None, first: bool = False) -
     """The SMS segments for one answer, most important first.
 
     In order: the emergency line when in danger, the answer, then the notes that must never be
-    cut: "you don't need to give personal details" (when some were removed) and, on the first
-    reply of a conversation, the reminder to delete the thread. When everything does not fit in
+    cut: "you don't need to give personal details" (when some were removed), on the first reply
+    of a conversation the reminder to delete the thread, and a short 999 line whenever shortening
+    the answer would otherwise lose every mention of 999. When everything does not fit in
     3 segments, the answer is what gets shortened.
     """
+    segments = _compose(blocks, danger, first, ())
+    if any("999" in segment for segment in segments):
+        return segments
+    return _compose(blocks, danger, first, (SMS_EMERGENCY,))
+
+
+def _compose(blocks: list[str], danger: str | None, first: bool, extra_tail: tuple[str, ...]) -> list[str]:
     notice = plain(safety_lines().personal_data)
-    tail = "\n".join([*([notice] if notice in blocks else []), *([REMINDER] if first else [])])
+    tail = "\n".join([*([notice] if notice in blocks else []), *extra_tail, *([REMINDER] if first else [])])
     answer = say_once(prioritise([b for b in blocks if b != notice], danger), plain(safety_lines().emergency))
     body = "\n".join(answer)
     segments, cut = segment("\n".join(part for part in (body, tail) if part))
@@ -262,8 +276,9 @@ def compose(blocks: list[str], danger: str | None = None, first: bool = False) -
         segments, _ = segment(body, reserve=units(tail) + 1)
         segments[-1] += "\n" + tail
         return segments
-    segments, _ = segment(body, max_segments=MAX_SEGMENTS - 1)
-    return [*segments, *segment(tail, max_segments=1)[0]]
+    tail_segments = segment(tail, max_segments=MAX_SEGMENTS - 1)[0]
+    segments, _ = segment(body, max_segments=MAX_SEGMENTS - len(tail_segments))
+    return [*segments, *tail_segments]
 
 
 def twiml(segments: list[str]) -> HTTPResponse:

@@ -112,3 +112,13 @@ def test_output_channel_name_selects_channel_variants() -> None:
 )
 def test_clean_text(raw: object, expected: str, cut: bool) -> None:
     assert clean_text(raw, 10) == (expected, cut)
+
+
+async def test_every_public_reply_carries_the_999_line() -> None:
+    outcome = await Gateway(SETTINGS).handle(Incoming("rest", "a", "thanks"), rasa_replying("You're welcome."), None)
+    assert outcome.replies[-1]["text"] == "If you are in danger now, call 999."
+
+
+async def test_staff_answers_have_no_footer() -> None:
+    outcome = await Gateway(SETTINGS).handle(Incoming("staff", "a", "NRPF"), rasa_replying("An answer."), None)
+    assert [r["text"] for r in outcome.replies] == ["An answer."]

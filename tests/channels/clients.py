@@ -134,4 +134,8 @@ class SocketChat:
 
 
 def texts(messages: list[dict]) -> list[str]:
-    return [m.get("text", "") for m in messages if isinstance(m, dict)]
+    """Reply texts, without the gateway's 999 footer (tested on its own in tests/bot)."""
+    from bot.safety import safety_lines
+
+    footer = safety_lines().footer
+    return [m.get("text", "") for m in messages if isinstance(m, dict) and m.get("text") != footer]

@@ -77,7 +77,7 @@ async def test_an_unreachable_tracker_store_adds_the_safety_lines() -> None:
 
 async def test_no_helplines_added_when_nothing_failed() -> None:
     outcome = await Gateway(SETTINGS).handle(Incoming("rest", "a", "hello"), rasa("Hello."), None)
-    assert joined(outcome) == "Hello." and not outcome.degraded
+    assert joined(outcome) == "Hello.\nIf you are in danger now, call 999." and not outcome.degraded
 
 
 async def test_a_timeout_keeps_what_was_said_and_adds_the_fallback() -> None:
