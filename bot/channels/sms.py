@@ -67,8 +67,7 @@ HELP_TEXT = (
     "DELETE wipes this chat, STOP ends replies. Emergency: call 999."
 )
 DELETE_TEXT = (
-    "Done: this chat is deleted on our side. Please delete this thread on your phone too. "
-    "In an emergency call 999."
+    "Done: this chat is deleted on our side. Please delete this thread on your phone too. In an emergency call 999."
 )
 
 KEYWORDS = {
