@@ -632,3 +632,9 @@ def test_long_message_is_fast_enough() -> None:
     start = time.perf_counter()
     redact(text)
     assert time.perf_counter() - start < 0.2
+
+
+def test_international_number_right_after_another_number_is_redacted() -> None:
+    """Found by hypothesis: "0044 ..." straight after a redacted number was left in on the first pass."""
+    text = "07700 900000 0044  7700  900000"
+    assert redact(text).text == "[phone] [phone]"
