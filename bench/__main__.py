@@ -254,7 +254,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             ours = next((t for t in harness.targets if t.label.startswith("ours")), None)
             if ours is not None:
                 log("staff assist latency")
-                figures["staff"] = optional("staff", ours.url, harness.staff_token, 8, 200)
+                figures["staff"] = optional("staff", ours.url, harness.staff_token, 10, 200)
         figures["memory"] = {"peak_tree_rss_mb": sampler.peaks, "vm_hwm_mb": sampler.hwm}
         if harness.scaled is not None:
             figures["tracker"] = tracker_sizes(harness.scaled.key_prefix)
