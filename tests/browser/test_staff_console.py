@@ -10,41 +10,17 @@ and docs/screenshots/staff-console.png.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.browser.support import ARTIFACTS, AXE, ROOT
+
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
 SCREENSHOT = ROOT / "docs" / "screenshots" / "staff-console.png"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TOKEN = "test-staff-token"
 QUERY = "caller spouse visa, husband British, wants to leave, NRPF"
 DANGER_QUERY = "husband strangled her last night, spouse visa, NRPF"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make browser` (installs Debian's chromium package).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()

@@ -12,28 +12,15 @@ from __future__ import annotations
 import json
 import re
 import time
-from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
 
+from tests.browser.support import ARTIFACTS, AXE
 from tests.channels.clients import SocketChat
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 EXIT_PAGE = "<!doctype html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
 FOCUSED = """() => {
   let node = document.activeElement;
@@ -43,18 +30,6 @@ FOCUSED = """() => {
 
 
 # --- Fixtures ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make browser` (installs Debian's chromium package).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture(scope="module")
 def exit_url(stack) -> str:
     with urlopen(f"{stack.url}/widget/widget.js", timeout=10) as reply:
