@@ -9,8 +9,9 @@ import pytest
 from tests.browser.support import ARGS, CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Per test module: Playwright's sync API holds an event loop open, which later asyncio tests must not meet."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: run `make browser` (installs Debian's chromium package).")
     from playwright.sync_api import sync_playwright
