@@ -14,17 +14,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import create_engine, text
-
 from actions.directory.catalogue import NATIONS, default_catalogue
 from actions.directory.finder import Directory
 from actions.directory.ranking import ReferralRequest
-from actions.directory.store import Store, make_engine
+from actions.directory.store import Store, make_engine, temporary_schema_store
 
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 WARM_UP = 20
@@ -73,20 +70,8 @@ def sqlite_store() -> Iterator[Store]:
             store.engine.dispose()
 
 
-@contextmanager
 def postgres_store() -> Iterator[Store]:
-    schema = f"directory_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, future=True, connect_args={"connect_timeout": 3})
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    store = Store(make_engine(PG_URL, schema), schema)
-    try:
-        yield store
-    finally:
-        store.engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return temporary_schema_store(PG_URL, "directory_bench")
 
 
 def measure(n: int = 500) -> dict[str, Any]:

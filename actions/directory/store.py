@@ -11,6 +11,9 @@ import atexit
 import os
 import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -172,3 +175,21 @@ def service_row(entry: dict[str, Any]) -> Service:
         hours=[HoursRange(position=i, day=w.day, opens=w.opens, closes=w.closes) for i, w in enumerate(opening.weekly)],
         sources=[Source(position=i, url=url) for i, url in enumerate(entry.get("sources") or [])],
     )
+
+
+@contextmanager
+def temporary_schema_store(url: str, prefix: str, connect_timeout: int = 3) -> Iterator[Store]:
+    """A store in a PostgreSQL schema of its own, dropped afterwards (tests and benchmarks share
+    a server with other users, so they never touch the public schema)."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, future=True, connect_args={"connect_timeout": connect_timeout})
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    store = Store(make_engine(url, schema), schema)
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -14,12 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from actions.directory.catalogue import Catalogue, default_catalogue, parse, read_raw
 from actions.directory.finder import Directory
 from actions.directory.hours import LONDON
-from actions.directory.store import Store, make_engine
+from actions.directory.store import Store, make_engine, temporary_schema_store
 from tests.conftest import require_service
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
@@ -71,18 +70,8 @@ def catalogue() -> Catalogue:
 
 def _pg_store() -> Iterator[Store]:
     require_service("127.0.0.1", 5432, "PostgreSQL")
-    schema = f"directory_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, future=True)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    store = Store(make_engine(PG_URL, schema), schema)
-    try:
+    with temporary_schema_store(PG_URL, "directory_test") as store:
         yield store
-    finally:
-        store.engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
