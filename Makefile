@@ -69,7 +69,7 @@ stories: $(MODEL)
 
 nlu-eval: $(MODEL)
 	$(RASA) test nlu --nlu tests/nlu --model $(MODEL) --out results/nlu
-	$(PY) -m tests.nlu_gate results/nlu/intent_report.json 0.90
+	$(PY) -m tooling.nlu_gate results/nlu/intent_report.json 0.90
 
 # nginx balances the scale-out mode (make run-scaled, tests/scale).
 nginx:

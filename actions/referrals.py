@@ -21,17 +21,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory.catalogue import NATIONS, ConversationMap, default_catalogue
+from actions.directory.catalogue import ConversationMap, default_catalogue
 from actions.directory.fallback import fallback_reply
 from actions.directory.finder import Directory, Referrals, shared_directory
 from actions.directory.questions import ask_nation
 from actions.directory.ranking import ReferralRequest
 from actions.directory.render import render
+from contract import channels, intents, metadata
+from contract.nations import known_nation
 
 logger = logging.getLogger(__name__)
-DANGER_INTENT = "danger_now"
-NATION_INTENT = "inform_nation"
-STAFF_CHANNEL = "staff"
+DANGER_INTENT = intents.DANGER
+NATION_INTENT = intents.NATION
 
 
 def timeout_seconds() -> float:
@@ -61,30 +62,25 @@ class Turn:
 
     @property
     def audience(self) -> str:
-        return "staff" if self.channel == STAFF_CHANNEL else "public"
-
-
-def _ticked_needs(message: dict[str, Any]) -> tuple[str, ...]:
-    """Needs a call handler ticked in the staff console (message metadata `staff.needs`)."""
-    staff = (message.get("metadata") or {}).get("staff") or {}
-    needs = staff.get("needs") if isinstance(staff, dict) else None
-    return tuple(n for n in needs if isinstance(n, str)) if isinstance(needs, list) else ()
+        return "public" if channels.is_public(self.channel) else "staff"
 
 
 def read_turn(tracker: Tracker) -> Turn:
     message = tracker.latest_message or {}
-    danger = next((e.get("value") for e in message.get("entities") or [] if e.get("entity") == "danger"), None)
+    danger = next(
+        (e.get("value") for e in message.get("entities") or [] if e.get("entity") == intents.DANGER_ENTITY), None
+    )
     nation = tracker.get_slot("nation")
     channel = tracker.get_latest_input_channel()
     return Turn(
         intent=(message.get("intent") or {}).get("name"),
         danger=danger,
         channel=channel,
-        nation=nation if nation in NATIONS else None,
+        nation=known_nation(nation),
         language=normalise_language(tracker.get_slot("language")),
         need_slot=tracker.get_slot("need"),
         asked_nation=bool(tracker.get_slot("asked_nation")),
-        ticked_needs=_ticked_needs(message) if channel == STAFF_CHANNEL else (),
+        ticked_needs=() if channels.is_public(channel) else metadata.ticked_needs(message.get("metadata")),
     )
 
 

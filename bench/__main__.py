@@ -113,7 +113,7 @@ class Harness:
         self.stack.close()
 
     def start_ours(self) -> None:
-        from tests.conftest import free_port
+        from tooling.ports import free_port
 
         if self.args.url:
             self.targets.append(Target("ours (given URL)", self.args.url))
@@ -132,7 +132,7 @@ class Harness:
             self.notes.append("Stock assistant skipped (--no-stock).")
             return
         from bench.stock import StockServer, ensure_stock_model
-        from tests.conftest import free_port
+        from tooling.ports import free_port
 
         log("stock rasa init assistant: training unless already trained for this Rasa version")
         stock = ensure_stock_model(retrain=self.args.retrain_stock)
@@ -150,7 +150,7 @@ class Harness:
             self.notes.append("Scaled stack skipped" + (" (--no-scaled)." if self.args.no_scaled else " (--url)."))
             return
         from stack.scaled import ScaledStack, nginx_binary, reachable
-        from tests.conftest import free_port
+        from tooling.ports import free_port
 
         try:
             nginx_binary()

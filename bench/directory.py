@@ -22,6 +22,7 @@ from actions.directory.catalogue import NATIONS, default_catalogue
 from actions.directory.finder import Directory
 from actions.directory.ranking import ReferralRequest
 from actions.directory.store import Store, make_engine, temporary_schema_store
+from tooling.stats import percentile
 
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 WARM_UP = 20
@@ -34,11 +35,6 @@ def requests() -> Iterator[ReferralRequest]:
     return itertools.cycle(
         [ReferralRequest(need, nation, language, audience) for need, nation, language, audience in combos]
     )
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def time_queries(directory: Directory, n: int) -> dict[str, float]:
@@ -54,8 +50,8 @@ def time_queries(directory: Directory, n: int) -> dict[str, float]:
         samples.append((time.perf_counter() - started) * 1000)
     return {
         "n": n,
-        "p50_ms": round(percentile(samples, 0.50), 2),
-        "p95_ms": round(percentile(samples, 0.95), 2),
+        "p50_ms": round(percentile(samples, 50), 2),
+        "p95_ms": round(percentile(samples, 95), 2),
         "mean_ms": round(statistics.fmean(samples), 2),
     }
 

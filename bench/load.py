@@ -24,6 +24,8 @@ from typing import Any
 import aiohttp
 import yaml
 
+from tooling.stats import percentile
+
 SCRIPTS_FILE = Path(__file__).with_name("conversations.yml")
 REST_PATH = "/webhooks/rest/webhook"
 DEGRADED_MARKER = "can't answer properly right now"  # data/safety.yml `unavailable`: the gateway's fallback
@@ -102,15 +104,6 @@ def script_sequence(scripts: list[Script], seed: int) -> Iterator[Script]:
     while True:
         rng.shuffle(pool)
         yield from pool
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100); 0 for no data."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 def judge(turn: Turn, status: int, body: Any, strict: bool = True) -> tuple[str | None, bool, tuple[str, ...]]:

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.load import distinct_texts, load_scripts, percentile
+from bench.load import distinct_texts, load_scripts
+from tooling.stats import percentile
 
 
 async def _measure(model: str, texts: list[str], rounds: int) -> dict[str, Any]:

@@ -140,7 +140,7 @@ def render(args: argparse.Namespace, result: load.LevelResult, profiles: dict[st
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from tests.conftest import free_port
+    from tooling.ports import free_port
 
     env = {**BENCH_ENV, **extra_env(args.env)}
     log_dir = ROOT / ".stack" / "profile" / "logs"

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.redaction import redact, warm_up
+from tooling.stats import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 WITH_PERSONAL_DATA = [
@@ -52,11 +53,6 @@ def message_mix() -> list[str]:
     return plain + personal + [LONG] * max(1, len(plain) // 200)
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
 def measure(rounds: int = 5) -> dict:
     """Redaction cost per message in microseconds (p50, p95, mean, max) over the mix."""
     warm_up()
@@ -73,8 +69,8 @@ def measure(rounds: int = 5) -> dict:
     return {
         "messages": len(messages),
         "rounds": rounds,
-        "p50_us": round(_percentile(timings, 0.50), 1),
-        "p95_us": round(_percentile(timings, 0.95), 1),
+        "p50_us": round(percentile(timings, 50), 1),
+        "p95_us": round(percentile(timings, 95), 1),
         "mean_us": round(statistics.fmean(timings), 1),
         "max_us": round(max(timings), 1),
         "long_2000_chars_us": round(long_cost, 1),

@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     started, info, scripts = report.now(), report.machine(), load.load_scripts()
     stack = None
     if not args.url:
-        from tests.conftest import free_port
+        from tooling.ports import free_port
 
         log_dir = ROOT / ".stack" / "soak"
         stack = Stack(free_port(), free_port(), MODEL, args.endpoints.resolve(), log_dir=log_dir, env=dict(BENCH_ENV))

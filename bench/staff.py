@@ -26,6 +26,8 @@ from typing import Any
 import aiohttp
 import yaml
 
+from tooling.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_FILE = ROOT / "tests" / "staff" / "queries.yml"
 TARGET_P95_MS = 300.0
@@ -44,15 +46,6 @@ def workload(path: Path = QUERIES_FILE) -> list[dict[str, Any]]:
     fields = ("query", "nation", "language", "needs")
     cases = yaml.safe_load(path.read_text(encoding="utf-8"))["queries"]
     return [{k: case[k] for k in fields if k in case} for case in cases]
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile (no interpolation: a reported p95 is a latency that happened)."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 async def _one(session: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> tuple[float, bool]:

@@ -35,17 +35,17 @@ from bot.redaction import redact
 from bot.safety import SafetyLines, has_emergency_line, safety_lines
 from bot.settings import Settings, get_settings
 from bot.tracker_store import delete_conversation
+from contract.channels import is_public
+from contract.intents import UTTER_DELETED
 
 logger = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LAST_SPACE = re.compile(r"\s(?=\S*$)")
-DELETE_UTTERANCE = "utter_chat_deleted"
+DELETE_UTTERANCE = UTTER_DELETED
 # Text is redacted before it is cut to the message limit, with this much to spare, so that the
 # cut never leaves half a phone number or e-mail address for Rasa to see.
 REDACTION_MARGIN = 200
 TROUBLE_ACTION = "action"
-# Staff get structured danger flags instead of a footer on every answer.
-STAFF_CHANNEL = "staff"
 TROUBLE_TRACKER_STORE = "tracker_store"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -130,7 +130,7 @@ def _note(text: str) -> dict[str, Any]:
 def has_helplines(replies: Iterable[dict[str, Any]], lines: SafetyLines) -> bool:
     """True when a reply already gives at least one of the national 24/7 helplines."""
     texts = [reply.get("text") or "" for reply in replies]
-    return any(helpline["phone"] in text for helpline in lines.helplines for text in texts)
+    return any(helpline.phone in text for helpline in lines.helplines for text in texts)
 
 
 def safety_net(
@@ -247,7 +247,7 @@ class Gateway:
         finally:
             _TROUBLE.reset(token)
         outcome.replies = safety_net(
-            list(output.messages), failed, trouble, outcome.danger, footer=incoming.channel != STAFF_CHANNEL
+            list(output.messages), failed, trouble, outcome.danger, footer=is_public(incoming.channel)
         )
         outcome.degraded = failed or bool(trouble)
         if message.cut:
@@ -310,6 +310,22 @@ class Gateway:
         sender = self.sender_id(channel, raw_sender)
         with safelog.sensitive(sender, raw_sender):
             return await self._delete(tracker_store, sender)
+
+
+_SHARED: list[Gateway] = []
+
+
+def shared_gateway() -> Gateway:
+    """The one Gateway of this server process, shared by every channel, so that the per-address
+    limit counts a client's messages on all channels together."""
+    if not _SHARED:
+        _SHARED.append(Gateway())
+    return _SHARED[0]
+
+
+def reset_shared_gateway() -> None:
+    """Forget the process's Gateway (tests that change settings between servers)."""
+    _SHARED.clear()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -101,7 +101,8 @@ def check_safety_data() -> None:
     """Refuse to start when the safety lines or the danger patterns cannot be read: every
     fallback reply depends on them, so they must fail at start-up, not on a person's message."""
     from bot.danger import detect_danger
-    from bot.safety import SAFETY_FILE, safety_lines
+    from bot.safety import safety_lines
+    from contract.paths import SAFETY_FILE
 
     try:
         lines = safety_lines()

@@ -11,17 +11,13 @@ from typing import Any
 
 import pytest
 
+from tooling.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "safe-to-ask.tar.gz"
 os.environ.setdefault("SENDER_ID_SECRET", "test-only-secret-not-for-production")
 os.environ.setdefault("STAFF_TOKEN", "test-staff-token")
 os.environ.setdefault("TWILIO_AUTH_TOKEN", "test-twilio-auth-token")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def require_service(host: str, port: int, name: str) -> None:

@@ -14,10 +14,9 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SERVICES_FILE = ROOT / "data" / "services.yml"
-NATIONS = ("england", "wales", "scotland", "northern_ireland")
-UK = "uk"
+from contract.nations import NATIONS, UK
+from contract.paths import SERVICES_FILE
+
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when available: 10x faster
 
 

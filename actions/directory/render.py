@@ -19,9 +19,9 @@ from actions.directory.finder import Referrals
 from actions.directory.hours import describe, is_open, weekly_summary
 from actions.directory.listing import ContactView, Listing
 from actions.directory.ranking import match_level
+from contract.channels import Style, reply_style
+from contract.staff_payload import StaffPayload, StaffReferral
 
-SMS_CHANNELS = frozenset({"twilio"})
-STAFF_CHANNELS = frozenset({"staff"})
 INDEPENDENCE_NOTE = (
     '"Independent" means not part of government. Most services still share information '
     "if someone's life or a child is at serious risk."
@@ -55,17 +55,16 @@ class Reply:
         return kwargs
 
 
-def style_for(channel: str | None) -> str:
-    if channel in SMS_CHANNELS:
-        return "sms"
-    return "staff" if channel in STAFF_CHANNELS else "web"
+def style_for(channel: str | None) -> Style:
+    """The channel's reply style (contract/channels.py refuses a channel it does not know)."""
+    return reply_style(channel)
 
 
 def render(referrals: Referrals, vocabulary: Vocabulary, channel: str | None) -> Reply:
     style = style_for(channel)
-    if style == "sms":
+    if style == Style.SMS:
         return Reply(sms_text(referrals, vocabulary))
-    if style == "staff":
+    if style == Style.STAFF:
         return Reply(staff_text(referrals, vocabulary), json_message=staff_json(referrals, vocabulary))
     return Reply(web_text(referrals, vocabulary), buttons=web_buttons(referrals.listings))
 
@@ -196,15 +195,16 @@ def _first(listing: Listing, *types: str) -> str | None:
     return found[0].value if found else None
 
 
-def staff_record(listing: Listing, referrals: Referrals, vocabulary: Vocabulary) -> dict[str, Any]:
+def staff_record(
+    listing: Listing, referrals: Referrals, vocabulary: Vocabulary, nation: str | None = None
+) -> StaffReferral:
     """Everything a call handler may need, including what the service says about sharing.
 
-    The first phone/text/web/email and the hours text are also flat fields, as the console shows them.
+    The first phone/text/web/email and the hours text are flat fields, as the console shows them.
     """
     level = match_level(listing, vocabulary, referrals.request)
-    return {
+    details = {
         "id": listing.id,
-        "name": listing.name,
         "short_name": listing.short_name,
         "summary": listing.summary,
         "match": {2: "specialist", 1: "related"}.get(level, "fallback"),
@@ -212,46 +212,50 @@ def staff_record(listing: Listing, referrals: Referrals, vocabulary: Vocabulary)
         "nations": list(listing.nations),
         "area": listing.area,
         "serves": list(listing.serves),
-        "phone": _first(listing, "phone"),
-        "text": _first(listing, "text", "whatsapp"),
-        "web": _first(listing, "webchat", "web"),
-        "email": _first(listing, "email"),
         "contacts": [{"type": c.type, "value": c.value, "note": c.note} for c in listing.contacts],
-        "hours": describe(listing.hours, referrals.at),
-        "open_now": is_open(listing.hours, referrals.at),
         "opening_hours": {
             "always_open": listing.hours.always_open,
             "weekly": weekly_summary(listing.hours) or None,
             "note": listing.hours.note,
         },
-        "languages": list(listing.languages),
         "interpreting": listing.interpreting,
         "languages_note": listing.languages_note,
-        "kind": listing.kind,
-        "kind_label": listing.kind_label,
-        "government_link": listing.government_link,
         "run_by": listing.run_by,
-        "sharing": listing.sharing,
         "notes": listing.notes,
-        "sources": list(listing.sources),
-        "last_verified": listing.last_verified.isoformat(),
     }
+    return StaffReferral(
+        name=listing.name,
+        phone=_first(listing, "phone"),
+        text=_first(listing, "text", "whatsapp"),
+        web=_first(listing, "webchat", "web"),
+        email=_first(listing, "email"),
+        hours=describe(listing.hours, referrals.at),
+        open_now=is_open(listing.hours, referrals.at),
+        languages=tuple(listing.languages),
+        kind=listing.kind,
+        kind_label=listing.kind_label,
+        government_link=listing.government_link,
+        nation=nation,
+        sharing=listing.sharing,
+        last_verified=listing.last_verified.isoformat(),
+        sources=tuple(listing.sources),
+        details=details,
+    )
 
 
 def staff_json(referrals: Referrals, vocabulary: Vocabulary) -> dict[str, Any]:
     request = referrals.request
-    return {
-        "referrals": [staff_record(listing, referrals, vocabulary) for listing in referrals.listings],
-        "national_lines": [
-            {"nation": nation, **staff_record(listing, referrals, vocabulary)}
-            for nation, listing in referrals.national_lines
+    payload = StaffPayload(
+        referrals=[staff_record(listing, referrals, vocabulary) for listing in referrals.listings],
+        national_lines=[
+            staff_record(listing, referrals, vocabulary, nation) for nation, listing in referrals.national_lines
         ],
-        "need": request.need,
-        "nation": request.nation,
-        "language": request.language,
-        "checked_at": referrals.at.isoformat(timespec="minutes"),
-        "fallback": False,
-    }
+        need=request.need,
+        nation=request.nation,
+        language=request.language,
+        checked_at=referrals.at.isoformat(timespec="minutes"),
+    )
+    return payload.to_json()
 
 
 def staff_text(referrals: Referrals, vocabulary: Vocabulary) -> str:

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from actions.directory import hours as hours_module
-from actions.directory.catalogue import ROOT, Catalogue, expand_nations
+from actions.directory.catalogue import Catalogue, expand_nations
 from actions.directory.models import (
     Contact,
     DirectoryMeta,
@@ -38,6 +38,7 @@ from actions.directory.models import (
     Source,
     metadata,
 )
+from contract.paths import ENV_FILE
 
 SCHEMA_VERSION = "1"
 _LOCK_KEY = 0x5AFE_70A5  # pg_advisory_xact_lock key for "load the directory"
@@ -51,7 +52,7 @@ def _embedded_sqlite_url() -> str:
     return f"sqlite+pysqlite:///{folder}/directory.sqlite3"
 
 
-def database_url(env_file: Path = ROOT / ".env") -> str:
+def database_url(env_file: Path = ENV_FILE) -> str:
     """DATABASE_URL from the environment or `.env` (environment wins); embedded SQLite otherwise."""
     load_dotenv(env_file)
     url = os.environ.get("DATABASE_URL", "").strip()

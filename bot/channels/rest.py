@@ -19,9 +19,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.gateway import Gateway, Incoming, last_resort
+from bot.gateway import Gateway, Incoming, last_resort, shared_gateway
 from bot.json_body import BadRequest, read_json_object
 from bot.settings import get_settings
+from contract import channels
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 256
@@ -60,10 +61,10 @@ def read_message(body: dict[str, Any]) -> tuple[tuple[str, Any] | None, HTTPResp
 class PrivateRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
-        return "rest"
+        return channels.REST
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        gateway = Gateway()
+        gateway = shared_gateway()
         settings = get_settings()
         hook = Blueprint("private_rest_webhook", __name__)
 
@@ -95,7 +96,7 @@ async def answer(
     """Run the message through the gateway; 429 (with the replies) when rate limited."""
     address = request.remote_addr or request.ip or ""
     store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
-    outcome = await gateway.handle(Incoming("rest", sender, text, address), on_new_message, store)
+    outcome = await gateway.handle(Incoming(channels.REST, sender, text, address), on_new_message, store)
     replies = with_recipient(outcome.replies, sender)
     if outcome.rate_limited:
         return response.json(replies, status=429, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

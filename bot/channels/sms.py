@@ -38,12 +38,13 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 import safelog
-from bot.gateway import Gateway, Incoming
+from bot.gateway import Gateway, Incoming, shared_gateway
 from bot.safety import safety_lines
 from bot.settings import Settings, get_settings
+from contract import channels
 
 logger = logging.getLogger(__name__)
-CHANNEL = "twilio"
+CHANNEL = channels.TWILIO
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 SEGMENT_LIMIT = 160
@@ -337,7 +338,7 @@ def option_choice(text: str, payloads: list[str] | None) -> str | None:
 # --- The conversation ----------------------------------------------------------------------------
 def helplines_in_brief(lead: str = "Free 24h helplines") -> str:
     """The shipped 24/7 helplines (data/safety.yml) in one short line, by nation."""
-    numbers = [f"{str(h.get('nation', '')).replace('_', ' ').title()} {h['phone']}" for h in safety_lines().helplines]
+    numbers = safety_lines().short_numbers()
     return plain(f"{lead}: {'; '.join(numbers)}.")
 
 
@@ -467,7 +468,7 @@ class PrivateTwilioInput(TwilioInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         settings = get_settings()
-        conversations = SmsConversations(Gateway(settings), settings)
+        conversations = SmsConversations(shared_gateway(), settings)
         hook = Blueprint("private_twilio_webhook", __name__)
         if not settings.twilio_auth_token:
             logger.warning("TWILIO_AUTH_TOKEN is not set: the SMS channel refuses every request (403).")

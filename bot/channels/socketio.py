@@ -35,11 +35,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.gateway import Gateway, Incoming
+from bot.gateway import Gateway, Incoming, shared_gateway
 from bot.settings import Settings, get_settings
+from contract import channels
 
 logger = logging.getLogger(__name__)
-CHANNEL = "socketio"
+CHANNEL = channels.SOCKETIO
 _SESSION_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -117,7 +118,7 @@ class PrivateSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         settings = get_settings()
-        gateway = Gateway(settings)
+        gateway = shared_gateway()
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=origin_checker(settings),
@@ -200,4 +201,4 @@ def _client_address(sio: AsyncServer, sid: str, namespace: str | None) -> str:
 
 async def forget_session(raw_session: str, store: TrackerStore | None, gateway: Gateway | None = None) -> None:
     """Delete a widget conversation (used by the /widget/forget beacon as well as `exit`)."""
-    await (gateway or Gateway()).forget(CHANNEL, raw_session, store)
+    await (gateway or shared_gateway()).forget(CHANNEL, raw_session, store)

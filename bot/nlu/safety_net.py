@@ -17,8 +17,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.danger import DangerDetector, default_detector
-
-DANGER_INTENT = "danger_now"
+from contract.intents import DANGER as DANGER_INTENT
+from contract.intents import DANGER_ENTITY
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -45,6 +45,6 @@ class DangerSafetyNet(GraphComponent):
             ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != DANGER_INTENT]
             message.set(INTENT, override, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)
-            entity = {"entity": "danger", "value": kind, "start": 0, "end": 0, "extractor": "DangerSafetyNet"}
+            entity = {"entity": DANGER_ENTITY, "value": kind, "start": 0, "end": 0, "extractor": "DangerSafetyNet"}
             message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
         return messages

@@ -33,18 +33,21 @@ from sanic.response import HTTPResponse
 
 import safelog
 from bot.danger import default_detector
-from bot.gateway import Gateway, GatewayOutputChannel, Incoming, clean_text
+from bot.gateway import Gateway, GatewayOutputChannel, Incoming, clean_text, shared_gateway
 from bot.json_body import BadRequest, read_json_object
 from bot.places import languages
 from bot.redaction import redact
 from bot.safety import safety_lines
 from bot.settings import DATA_DIR, get_settings
+from contract import channels, intents, metadata
+from contract import danger as danger_kinds
+from contract.nations import NATIONS
+from contract.staff_payload import StaffPayload, StaffReferral
 
-CHANNEL = "staff"
+CHANNEL = channels.STAFF
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "staff"
 TERMS_FILE = DATA_DIR / "staff_terms.yml"
 SOURCES_DIR = DATA_DIR / "sources"
-NATIONS = ("england", "wales", "scotland", "northern_ireland")
 FIELDS = ("query", "nation", "language", "needs")
 MAX_QUERY_CHARS = 1000
 EXAMPLE_BODY = '{"query": "caller on spouse visa, NRPF"}'
@@ -56,10 +59,10 @@ DANGER_ANSWER_CONFIDENCE = 0.8
 TOP_TOPICS = 3
 MIN_REFERRALS, MAX_REFERRALS = 3, 5
 FAILED_AUTH_PER_MINUTE = 30
-DANGER_INTENT = "danger_now"
+DANGER_INTENT = intents.DANGER
 # Danger kinds that have services of their own: they choose the referrals when several are found.
-DANGER_REFERRAL_ORDER = ("suicide", "forced_marriage_travel")
-NOT_TOPICS = {DANGER_INTENT, "nlu_fallback"}
+DANGER_REFERRAL_ORDER = (danger_kinds.SUICIDE, danger_kinds.FORCED_MARRIAGE_TRAVEL)
+NOT_TOPICS = {DANGER_INTENT, intents.FALLBACK}
 STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -67,7 +70,7 @@ STATIC_TYPES = {
     ".svg": "image/svg+xml",
     ".png": "image/png",
 }
-RESPONSE_NAMES = {"delete_chat": "utter_chat_deleted", "danger_now": "utter_danger", "nlu_fallback": "utter_default"}
+RESPONSE_NAMES = intents.RESPONSE_FOR
 REDACTED_NOTE = (
     "Personal details in the query (numbers, addresses, names...) were removed before anything read it: "
     "you don't need to give them."
@@ -417,7 +420,13 @@ def mark_danger(parse: dict[str, Any], kinds: list[str]) -> None:
         override = {"name": DANGER_INTENT, "confidence": 1.0}
         ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != DANGER_INTENT]
         parse["intent"], parse["intent_ranking"] = override, [override, *ranking]
-    entity = {"entity": "danger", "value": referral_danger(kinds), "start": 0, "end": 0, "extractor": "StaffConsole"}
+    entity = {
+        "entity": intents.DANGER_ENTITY,
+        "value": referral_danger(kinds),
+        "start": 0,
+        "end": 0,
+        "extractor": "StaffConsole",
+    }
     parse["entities"] = [entity, *(parse.get("entities") or [])]
 
 
@@ -468,7 +477,7 @@ def danger_block(kinds: list[str], vocab: Vocabulary) -> dict[str, Any]:
         }
         for k in kinds
     ]
-    steps = lines.danger_first("suicide" if "suicide" in kinds else kinds[0]) if kinds else ""
+    steps = lines.danger_first(danger_kinds.SUICIDE if danger_kinds.SUICIDE in kinds else kinds[0]) if kinds else ""
     return {"present": bool(kinds), "flags": flags, "steps": steps}
 
 
@@ -503,63 +512,45 @@ def _sources(value: Any) -> list[dict[str, str]]:
     return links
 
 
-def referral_from(item: dict[str, Any]) -> dict[str, Any]:
+def referral_from(referral: StaffReferral) -> dict[str, Any]:
     """One referral from the action's staff payload, in the shape the console shows."""
-    kind = str(item.get("kind") or "")
-    langs = item.get("languages") or []
     return {
-        "name": str(item.get("name") or item.get("short_name") or ""),
-        "phone": item.get("phone"),
-        "text": item.get("text") or item.get("sms"),
-        "web": item.get("web") or item.get("url"),
-        "hours": item.get("hours"),
-        "open_now": item.get("open_now"),
-        "languages": [str(x) for x in langs] if isinstance(langs, list) else [str(langs)],
-        "kind": kind,
-        "nation": item.get("nation"),
-        "government_link": bool(item.get("government_link")),
-        "label": kind_label(kind, bool(item.get("government_link"))),
-        "note": item.get("kind_label") or item.get("note"),
-        "sharing": item.get("sharing"),
-        "verified": item.get("last_verified") or item.get("verified"),
-        "sources": _sources(item.get("sources")),
+        "name": referral.name,
+        "phone": referral.phone,
+        "text": referral.text,
+        "web": referral.web,
+        "hours": referral.hours,
+        "open_now": referral.open_now,
+        "languages": list(referral.languages),
+        "kind": referral.kind,
+        "nation": referral.nation,
+        "government_link": referral.government_link,
+        "label": kind_label(referral.kind, referral.government_link),
+        "note": referral.kind_label,
+        "sharing": referral.sharing,
+        "verified": referral.last_verified,
+        "sources": _sources(list(referral.sources)),
     }
 
 
 def referrals_in(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The referrals of the action's staff payload (`custom`), and its 24/7 line for each nation
-    (sent when the nation is unknown). A directory fallback (`helplines`) counts as referrals."""
+    (sent when the nation is unknown). A directory fallback counts its helplines as referrals."""
     found: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
     for message in messages:
-        custom = message.get("custom")
-        if not isinstance(custom, dict):
+        payload = StaffPayload.from_json(message.get("custom"))
+        if payload is None:
             continue
-        found += [referral_from(r) for r in custom.get("referrals") or [] if isinstance(r, dict)]
-        lines += [referral_from(r) for r in custom.get("national_lines") or [] if isinstance(r, dict)]
-        if custom.get("fallback"):
-            found += helpline_referrals(None)
+        found += [referral_from(r) for r in [*payload.referrals, *payload.helplines]]
+        lines += [referral_from(r) for r in payload.national_lines]
     return found, lines
 
 
 def helpline_referrals(nation: str | None) -> list[dict[str, Any]]:
     """The shipped 24-hour helplines (data/safety.yml), the caller's nation first: used only when
     the directory gave fewer than 3, so the handler always has somewhere to refer."""
-    lines = safety_lines()
-    chosen = sorted(lines.helplines, key=lambda h: h.get("nation") != nation)
-    return [
-        referral_from(
-            {
-                "name": h["name"],
-                "phone": h["phone"],
-                "hours": "24 hours",
-                "kind": "government_funded_charity",
-                "note": "Charity-run national helpline, government-funded (facts.md §5)",
-                "sources": [h.get("source", "")],
-            }
-        )
-        for h in chosen
-    ]
+    return [referral_from(StaffReferral.from_helpline(h)) for h in safety_lines().ordered(nation)]
 
 
 def complete_referrals(
@@ -615,7 +606,7 @@ class StaffAssist:
         conversation asks for help in general, so the handler always has somewhere to refer."""
         raw_sender = secrets.token_hex(16)
         store = agent.tracker_store
-        turn = Turn(agent, preset_entities(request), {"staff": {"needs": list(request.needs)}}, danger)
+        turn = Turn(agent, preset_entities(request), metadata.staff_metadata(request.needs), danger)
         output = GatewayOutputChannel(CHANNEL)
         degraded, deleted = True, False
         try:
@@ -652,7 +643,7 @@ class StaffAssist:
             "low_confidence": low,
             "answer_topic": None if low or top is None else top["intent"],
             "answer": answer,
-            "say_this": variant_text(responses.get(name, []), "twilio") if name else None,
+            "say_this": variant_text(responses.get(name, []), channels.TWILIO) if name else None,
             "sources": answer_sources().get(name or "") if name else None,
             "referrals": complete_referrals(found, lines, request.nation),
             "national_lines": lines,
@@ -718,7 +709,7 @@ def load_static(vocab: Vocabulary, directory: Path = STATIC_DIR) -> dict[str, tu
 def register(app: Sanic) -> None:
     """Attach the staff console and its API to the Rasa server's Sanic app."""
     settings = get_settings()
-    service = StaffAssist(Gateway(settings), vocabulary())
+    service = StaffAssist(shared_gateway(), vocabulary())
     files = load_static(service.vocab)
     failures = FailedSignIns()
 

@@ -45,7 +45,7 @@ def widget_config(settings: Settings) -> dict:
             "unavailable": "The chat can't connect right now.",
             "emergency": lines.emergency,
             "human": lines.human,
-            "helplines": [{"name": h["name"], "phone": h["phone"]} for h in lines.helplines],
+            "helplines": [{"name": h.name, "phone": h.phone} for h in lines.helplines],
         },
     }
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.directory.catalogue import ROOT
 from actions.directory.cli import COLUMNS, main
+from contract.paths import PROJECT_ROOT as ROOT
 from tests.actions.conftest import real_data, service
 
 

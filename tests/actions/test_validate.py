@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from actions.directory.catalogue import ROOT
 from actions.directory.contacts import phone_problem
 from actions.directory.validate import main, months_before, validate
+from contract.paths import PROJECT_ROOT as ROOT
 from tests.actions.conftest import real_data, service
 
 TODAY = date(2026, 11, 25)

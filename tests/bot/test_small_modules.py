@@ -25,7 +25,7 @@ def test_rate_limiter_window() -> None:
 
 def test_safety_lines_have_every_nation_and_999() -> None:
     lines = safety_lines()
-    assert {h["nation"] for h in lines.helplines} == {"england", "wales", "scotland", "northern_ireland"}
+    assert {h.nation for h in lines.helplines} == {"england", "wales", "scotland", "northern_ireland"}
     assert "999" in lines.emergency and "55" in lines.emergency
     assert "0800 027 1234" in lines.fallback()
     assert has_emergency_line([{"text": lines.fallback()}])

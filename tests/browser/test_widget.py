@@ -313,7 +313,7 @@ def test_offline_shows_999_and_the_shipped_helplines(widget: Widget) -> None:
     assert "can't connect" in shown
     assert "999" in shown
     for line in safety_lines().helplines:
-        assert line["phone"] in shown
+        assert line.phone in shown
     assert widget.page.locator(".sta-offline a[href^='tel:']").count() == len(safety_lines().helplines)
     widget.shot("offline")
     assert run_axe(widget.page, "offline") == []

@@ -116,7 +116,7 @@ def test_the_helpline_list_is_compacted_so_every_nation_survives() -> None:
     blocks, _ = sms.render([{"text": lines.emergency + " Go somewhere safer if you can."}, {"text": lines.fallback()}])
     segments = sms.compose(blocks, danger="threat", first=True)
     assert_fits_sms(segments)
-    assert all(h["phone"] in "\n".join(segments) for h in lines.helplines)
+    assert all(h.phone in "\n".join(segments) for h in lines.helplines)
 
 
 def test_buttons_become_numbered_options() -> None:
@@ -215,7 +215,7 @@ def test_keywords_stop_start_help_delete(fakebot) -> None:
     assert messages_in(post_sms(fakebot.url, number, "DELETE")[1]) == [sms.DELETE_TEXT]
     assert "Messages in this chat: 1" in messages_in(post_sms(fakebot.url, number, "count")[1])[0]
     helped = "\n".join(messages_in(post_sms(fakebot.url, number, "HELP")[1]))
-    assert "999" in helped and all(h["phone"] in helped for h in safety_lines().helplines)
+    assert "999" in helped and all(h.phone in helped for h in safety_lines().helplines)
     assert messages_in(post_sms(fakebot.url, number, "Stop")[1]) == [sms.STOP_TEXT]
     assert messages_in(post_sms(fakebot.url, number, "count")[1]) == []  # silent after STOP
     assert messages_in(post_sms(fakebot.url, number, "HELP")[1]) == []

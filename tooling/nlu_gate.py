@@ -1,6 +1,6 @@
 """Fail `make test` when intent macro-F1 on the held-out set is below the bar.
 
-Rasa writes the report but has no gate of its own: `python -m tests.nlu_gate REPORT MIN_F1`.
+Rasa writes the report but has no gate of its own: `python -m tooling.nlu_gate REPORT MIN_F1`.
 """
 
 from __future__ import annotations

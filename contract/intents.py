@@ -1,0 +1,20 @@
+"""Intent, entity and response names the code relies on (the rest live only in the domain)."""
+
+from __future__ import annotations
+
+DANGER = "danger_now"
+NATION = "inform_nation"
+DELETE_CHAT = "delete_chat"
+FALLBACK = "nlu_fallback"
+FIND_HELP = "find_help"
+LANGUAGE_HELP = "ask_language_help"
+
+# The entity the danger detector sets, holding the kind of danger (contract/danger.py).
+DANGER_ENTITY = "danger"
+
+UTTER_DANGER = "utter_danger"
+UTTER_DELETED = "utter_chat_deleted"
+UTTER_DEFAULT = "utter_default"
+
+# Intents answered by a response of their own whose name is not utter_answer_<topic>.
+RESPONSE_FOR = {DELETE_CHAT: UTTER_DELETED, DANGER: UTTER_DANGER, FALLBACK: UTTER_DEFAULT}

@@ -1,0 +1,1 @@
+"""Tools shared by the tests and the benchmarks (neither imports the other)."""
