@@ -68,7 +68,7 @@ stories: $(MODEL)
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/core --fail-on-prediction-errors
 
 nlu-eval: $(MODEL)
-	$(RASA) test nlu --nlu tests/nlu --model $(MODEL) --out results/nlu
+	$(RASA) test nlu --nlu tests/nlu/heldout --model $(MODEL) --out results/nlu
 	$(PY) -m tooling.nlu_gate results/nlu/intent_report.json 0.90
 
 # nginx balances the scale-out mode (make run-scaled, tests/scale).
