@@ -385,7 +385,7 @@ def test_synthetic_numbers_are_never_service_numbers() -> None:
 
 def _nlu_examples() -> list[str]:
     examples: list[str] = []
-    for path in sorted([*(ROOT / "data" / "nlu").glob("*.yml"), *(ROOT / "tests" / "nlu").glob("*.yml")]):
+    for path in sorted([*(ROOT / "data" / "nlu").glob("*.yml"), *(ROOT / "tests" / "nlu" / "heldout").glob("*.yml")]):
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             for line in str(item.get("examples", "")).splitlines():
                 if line.strip().startswith("- "):
