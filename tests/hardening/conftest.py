@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import importlib.util
 import json
 import os
 import random
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from contract.safety_lines import safety_lines
 from tests.conftest import MODEL, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,13 +37,8 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
 }
 # The national 24/7 helplines (data/safety.yml): at least one must be in every degraded reply.
-HELPLINE_PHONES = ("0808 2000 247", "0808 80 10 800", "0800 027 1234", "0808 802 1414")
+HELPLINE_PHONES = tuple(sorted(safety_lines().phones()))
 _used_addresses: set[str] = set()
-
-
-def has_module(name: str) -> bool:
-    """Whether a channel's module exists yet (its tests are included automatically when it does)."""
-    return importlib.util.find_spec(name) is not None
 
 
 def new_address() -> str:

@@ -18,7 +18,6 @@ from tests.hardening.conftest import (
     HELPLINE_PHONES,
     REST_PATH,
     assert_security_headers,
-    has_module,
     new_address,
     post_rest,
     private_stack,
@@ -80,7 +79,6 @@ def test_rest_per_address_limit_counts_every_sender_from_that_address(limited) -
     assert say(limited, f"ra-{uuid.uuid4().hex[:8]}", "hello", new_address()).status == 200
 
 
-@pytest.mark.skipif(not has_module("bot.channels.sms"), reason="SMS channel not built yet")
 def test_sms_per_sender_limit_still_shows_999(limited) -> None:  # type: ignore[no-untyped-def]
     from tests.channels.clients import sms
 
@@ -91,7 +89,6 @@ def test_sms_per_sender_limit_still_shows_999(limited) -> None:  # type: ignore[
     assert "999" in text and "a lot of messages" in text, text
 
 
-@pytest.mark.skipif(not has_module("bot.channels.socketio"), reason="socket.io channel not built yet")
 def test_socketio_per_sender_limit_still_shows_999(limited) -> None:  # type: ignore[no-untyped-def]
     from tests.channels.clients import SocketChat, texts
 
@@ -121,7 +118,6 @@ def test_cors_is_refused_to_other_origins(stack) -> None:  # type: ignore[no-unt
     assert allowed.headers.get("access-control-allow-origin") == ALLOWED_ORIGIN
 
 
-@pytest.mark.skipif(not has_module("bot.channels.socketio"), reason="socket.io channel not built yet")
 def test_socketio_refuses_other_origins(stack) -> None:  # type: ignore[no-untyped-def]
     handshake = stack.url + "/socket.io/?EIO=4&transport=polling"
     evil = request(handshake, headers={"Origin": EVIL_ORIGIN})
@@ -130,7 +126,6 @@ def test_socketio_refuses_other_origins(stack) -> None:  # type: ignore[no-untyp
     assert own.status == 200, own.text
 
 
-@pytest.mark.skipif(not has_module("bot.web.staff"), reason="staff console not built yet")
 @pytest.mark.parametrize("token", [None, "wrong-token"])
 def test_staff_api_needs_its_token(stack, token: str | None) -> None:  # type: ignore[no-untyped-def]
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}

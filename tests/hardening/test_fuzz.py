@@ -14,14 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.rest import parse_body, read_message
 from bot.gateway import prepare
 from bot.redaction import redact
-from tests.hardening.conftest import has_module
 
 FUZZ = settings(
     deadline=None,
@@ -186,10 +184,7 @@ def test_rest_read_message_never_raises(body: dict[str, Any]) -> None:
 
 # --- SMS ----------------------------------------------------------------------------------------
 
-needs_sms = pytest.mark.skipif(not has_module("bot.channels.sms"), reason="SMS channel not built yet")
 
-
-@needs_sms
 @fuzz(800)
 @given(st.one_of(st.binary(max_size=2000), st.text(ANY_CHAR, max_size=500).map(lambda t: t.encode())))
 def test_sms_form_parsing_never_raises(body: bytes) -> None:
@@ -200,7 +195,6 @@ def test_sms_form_parsing_never_raises(body: bytes) -> None:
         assert isinstance(params.first("Body"), str) and isinstance(params.first("From"), str)
 
 
-@needs_sms
 @fuzz(400)
 @given(st.text(ANY_CHAR, max_size=60), st.lists(st.text(max_size=20), max_size=9) | st.none())
 def test_sms_keywords_and_option_choices_never_raise(text: str, payloads: list[str] | None) -> None:
@@ -211,7 +205,6 @@ def test_sms_keywords_and_option_choices_never_raise(text: str, payloads: list[s
     assert choice is None or choice in (payloads or [])
 
 
-@needs_sms
 @fuzz(300)
 @given(st.lists(st.fixed_dictionaries({"text": st.text(ANY_CHAR, max_size=400)}), max_size=4), st.booleans())
 def test_sms_replies_always_fit_three_segments(replies: list[dict[str, str]], danger: bool) -> None:
@@ -226,7 +219,6 @@ def test_sms_replies_always_fit_three_segments(replies: list[dict[str, str]], da
 # --- socket.io ----------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not has_module("bot.channels.socketio"), reason="socket.io channel not built yet")
 @fuzz(400)
 @given(JSON_VALUES, st.fixed_dictionaries({"text": st.text(ANY_CHAR, max_size=300)}))
 def test_socketio_session_ids_and_messages_never_raise(data: Any, reply: dict[str, str]) -> None:
@@ -240,7 +232,6 @@ def test_socketio_session_ids_and_messages_never_raise(data: Any, reply: dict[st
 # --- Staff console ------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not has_module("bot.web.staff"), reason="staff console not built yet")
 @fuzz(800)
 @given(
     st.one_of(

@@ -23,7 +23,6 @@ from tests.hardening.conftest import (
     SMS_PATH,
     assert_safety_line,
     assert_security_headers,
-    has_module,
     new_address,
     post_rest,
     reply_texts,
@@ -188,8 +187,6 @@ def test_slow_clients_are_cut_off_and_others_are_still_served(stack) -> None:  #
 
 # --- SMS ----------------------------------------------------------------------------------------
 
-needs_sms = pytest.mark.skipif(not has_module("bot.channels.sms"), reason="SMS channel not built yet")
-
 
 def post_sms(stack, body: str, sender: str | None = None) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     from tests.channels.clients import post_sms as post
@@ -197,7 +194,6 @@ def post_sms(stack, body: str, sender: str | None = None) -> tuple[int, str]:  #
     return post(stack.url, sender or f"+4477009{uuid.uuid4().int % 100000:05d}", body)
 
 
-@needs_sms
 @pytest.mark.parametrize("case", [c for c in TEXTS if c != "lone surrogate"])  # no SMS can carry one
 def test_sms_odd_text_gets_a_clean_twiml_answer(stack, case: str) -> None:  # type: ignore[no-untyped-def]
     status, twiml = post_sms(stack, TEXTS[case])
@@ -209,7 +205,6 @@ def test_sms_odd_text_gets_a_clean_twiml_answer(stack, case: str) -> None:  # ty
     assert_no_markup(twiml)
 
 
-@needs_sms
 @pytest.mark.parametrize(
     ("body", "content_type", "status"),
     [
@@ -227,10 +222,7 @@ def test_sms_bad_requests_get_a_clear_4xx(stack, body: bytes, content_type: str,
 
 # --- socket.io ----------------------------------------------------------------------------------
 
-needs_socketio = pytest.mark.skipif(not has_module("bot.channels.socketio"), reason="socket.io channel not built yet")
 
-
-@needs_socketio
 def test_socketio_odd_payloads_get_answers_with_the_999_line(stack) -> None:  # type: ignore[no-untyped-def]
     from tests.channels.clients import SocketChat
 
@@ -252,8 +244,6 @@ def test_socketio_odd_payloads_get_answers_with_the_999_line(stack) -> None:  # 
 
 # --- Staff console ------------------------------------------------------------------------------
 
-needs_staff = pytest.mark.skipif(not has_module("bot.web.staff"), reason="staff console not built yet")
-
 
 def post_staff(stack, body: bytes, content_type: str = "application/json"):  # type: ignore[no-untyped-def]
     import os
@@ -262,7 +252,6 @@ def post_staff(stack, body: bytes, content_type: str = "application/json"):  # t
     return request(stack.url + "/staff/api/assist", "POST", body, headers)
 
 
-@needs_staff
 @pytest.mark.parametrize("case", [c for c in TEXTS if TEXTS[c].strip("\x00 \t\n\u00a0\u3000")])
 def test_staff_odd_queries_get_a_clear_answer(stack, case: str) -> None:  # type: ignore[no-untyped-def]
     reply = post_staff(stack, json.dumps({"query": TEXTS[case][:1000]}).encode())
@@ -271,7 +260,6 @@ def test_staff_odd_queries_get_a_clear_answer(stack, case: str) -> None:  # type
     assert_no_markup(reply.text)
 
 
-@needs_staff
 @pytest.mark.parametrize(
     "case",
     [
