@@ -105,4 +105,3 @@ def test_every_national_line_matches_the_directory() -> None:
 def test_every_channel_named_in_responses_is_known() -> None:
     named = {v["channel"] for variants in RESPONSES.values() for v in variants if "channel" in v}
     assert named <= channels.KNOWN, named - channels.KNOWN
-
