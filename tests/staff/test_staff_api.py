@@ -401,3 +401,15 @@ def test_referral_labels_come_from_the_one_table_of_kinds() -> None:
     assert set(kind_labels()) == set(listed)
     assert {kind_label(kind) for kind in listed} == LABELS
     assert kind_label("a_kind_nobody_listed") == "Status not verified"
+
+
+@pytest.mark.stack
+def test_the_one_shot_turn_sets_slots_from_the_query_and_is_not_degraded(stack) -> None:
+    """Rasa's slot extraction runs on the one-shot turn: a place in the query sets the nation, so the
+    action sends no line per nation; without one it does. Neither is a degraded answer."""
+    status, placed = post_json(_assist_url(stack), {"query": "caller needs DA support in Cardiff"}, AUTH)
+    assert status == 200 and not placed["degraded"] and placed["conversation_deleted"]
+    assert placed["national_lines"] == [], placed["national_lines"]
+    status, unplaced = post_json(_assist_url(stack), {"query": "caller needs DA support"}, AUTH)
+    assert status == 200 and not unplaced["degraded"]
+    assert len(unplaced["national_lines"]) == 4, unplaced["national_lines"]
