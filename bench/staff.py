@@ -7,6 +7,10 @@ afterwards. Each simulated handler sends the next staff-style query from tests/s
 (abbreviations, terse notes, danger, vague ones) as soon as its previous answer arrives, which is
 how a busy helpline uses it. A few warm-up queries run first and are not counted. The target
 (issue 6) is p95 under 300 ms with 10 concurrent handlers on a 2-core machine.
+
+On a shared machine the latencies mostly measure the other processes, so when this starts the stack
+it also reports the CPU time each server process spent per counted query (from /proc), a figure that
+other load hardly moves.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import secrets
 import socket
 import sys
 import time
+from collections.abc import Callable
 from itertools import cycle
 from pathlib import Path
 from typing import Any
@@ -56,8 +61,20 @@ async def _one(session: aiohttp.ClientSession, url: str, body: dict[str, Any]) -
     return (time.perf_counter() - started) * 1000, ok
 
 
-async def _drive(url: str, token: str, concurrency: int, n: int) -> tuple[list[float], int, float]:
-    """Latencies (ms) of `n` queries from `concurrency` handlers, the error count, and wall time."""
+CpuReader = Callable[[], dict[str, float]]
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and all its threads so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _drive(
+    url: str, token: str, concurrency: int, n: int, cpu: CpuReader | None = None
+) -> tuple[list[float], int, float, dict[str, float]]:
+    """Latencies (ms) of `n` queries from `concurrency` handlers, the error count, wall time, and
+    the CPU seconds `cpu` saw each process spend on them (none without `cpu`)."""
     bodies = cycle(workload())
     headers = {"Authorization": f"Bearer {token}"}
     timeout = aiohttp.ClientTimeout(total=30)
@@ -80,15 +97,21 @@ async def _drive(url: str, token: str, concurrency: int, n: int) -> tuple[list[f
                 latencies.append(elapsed)
                 errors += 0 if ok else 1
 
+        before = cpu() if cpu else {}
         started = time.perf_counter()
         await asyncio.gather(*(handler() for _ in range(concurrency)))
-        return latencies, errors, time.perf_counter() - started
+        wall = time.perf_counter() - started
+        after = cpu() if cpu else {}
+        return latencies, errors, wall, {name: after[name] - before[name] for name in after}
 
 
-def measure(url: str, token: str, concurrency: int = 10, n: int = 200) -> dict[str, Any]:
-    """p50/p95 (ms) of the assist API at `url` with `concurrency` handlers sending `n` queries."""
-    latencies, errors, wall = asyncio.run(_drive(f"{url.rstrip('/')}/staff/api/assist", token, concurrency, n))
+def measure(url: str, token: str, concurrency: int = 10, n: int = 200, cpu: CpuReader | None = None) -> dict[str, Any]:
+    """p50/p95 (ms) of the assist API at `url` with `concurrency` handlers sending `n` queries, and,
+    with `cpu`, each server process's CPU milliseconds per query."""
+    assist = f"{url.rstrip('/')}/staff/api/assist"
+    latencies, errors, wall, spent = asyncio.run(_drive(assist, token, concurrency, n, cpu))
     p95 = percentile(latencies, 95)
+    per_query = {f"cpu_ms_per_query_{name}": round(s * 1000 / max(len(latencies), 1), 1) for name, s in spent.items()}
     return {
         "concurrency": concurrency,
         "queries": len(latencies),
@@ -100,6 +123,7 @@ def measure(url: str, token: str, concurrency: int = 10, n: int = 200) -> dict[s
         "throughput_per_s": round(len(latencies) / wall, 1) if wall else 0.0,
         "target_p95_ms": TARGET_P95_MS,
         "meets_target": p95 < TARGET_P95_MS and errors == 0,
+        **per_query,
     }
 
 
@@ -119,7 +143,8 @@ def measure_new_stack(concurrency: int, n: int, endpoints: Path | None) -> dict[
         running.endpoints = endpoints
     running.env.update(STAFF_TOKEN=token, RATE_PER_ADDRESS_PER_MINUTE="100000000")
     with running:
-        return measure(running.url, token, concurrency, n)
+        pids = {name: process.pid for name, process in running.processes.items()}
+        return measure(running.url, token, concurrency, n, lambda: {k: process_cpu_seconds(p) for k, p in pids.items()})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms (target < {TARGET_P95_MS:.0f} ms), "
         f"p99 {figures['p99_ms']} ms, {figures['throughput_per_s']} queries/s, {figures['errors']} errors."
     )
+    cpu = {k.removeprefix("cpu_ms_per_query_"): v for k, v in figures.items() if k.startswith("cpu_ms_per_query_")}
+    if cpu:
+        print("CPU per query: " + ", ".join(f"{name} {ms} ms" for name, ms in cpu.items()))
     print(json.dumps(figures))
     return 0 if figures["errors"] == 0 else 1
 

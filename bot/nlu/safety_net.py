@@ -41,10 +41,20 @@ class DangerSafetyNet(GraphComponent):
             kind = self.detector.detect(message.get(TEXT) or "")
             if kind is None:
                 continue
-            override = {"name": DANGER_INTENT, "confidence": 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != DANGER_INTENT]
+            override, ranking, entity = danger_override(message.get(INTENT_RANKING_KEY, []), kind, "DangerSafetyNet")
             message.set(INTENT, override, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)
-            entity = {"entity": DANGER_ENTITY, "value": kind, "start": 0, "end": 0, "extractor": "DangerSafetyNet"}
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
         return messages
+
+
+def danger_override(
+    ranking: list[dict[str, Any]], kind: str, extractor: str
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """What immediate danger makes of a parse, wherever it was found (this component, the staff
+    console): intent danger_now at confidence 1.0, the ranking with it on top, and an entity
+    recording the kind, which the referral action reads to fit the referrals."""
+    override = {"name": DANGER_INTENT, "confidence": 1.0}
+    rest = [r for r in ranking if r.get("name") != DANGER_INTENT]
+    entity = {"entity": DANGER_ENTITY, "value": kind, "start": 0, "end": 0, "extractor": extractor}
+    return override, [override, *rest], entity

@@ -124,7 +124,8 @@ def test_token_check() -> None:
 
 
 class StandInAgent:
-    """Just enough of rasa's Agent: parses to a fixed intent, stores a tracker, sends a reply."""
+    """Just enough of rasa's Agent: parses to a fixed intent; as the turn's action runner, stores a
+    tracker (so forgetting it is checked) and answers the referral action with a payload."""
 
     def __init__(self, fail: bool = False) -> None:
         from rasa.shared.core.domain import Domain
@@ -144,6 +145,7 @@ class StandInAgent:
         self.tracker_store = ExpiringInMemoryTrackerStore(self.domain)
         self.fail = fail
         self.seen: list[Any] = []
+        self.actions: list[str] = []
 
     def is_ready(self) -> bool:
         return True
@@ -152,19 +154,18 @@ class StandInAgent:
         ranking = [{"name": "ask_nrpf", "confidence": 0.93}, {"name": "ask_immigration_options", "confidence": 0.05}]
         return {"text": text, "intent": ranking[0], "intent_ranking": ranking, "entities": []}
 
-    async def handle_message(self, message) -> None:  # type: ignore[no-untyped-def]
-        from rasa.shared.core.events import UserUttered
+    async def run_action(self, name: str, tracker, output) -> list[Any]:  # type: ignore[no-untyped-def]
+        from rasa.shared.core.events import BotUttered
 
-        self.seen.append(message)
-        tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
-        tracker.update(UserUttered(message.text, message.parse_data["intent"], message.parse_data["entities"]))
+        self.actions.append(name)
+        if name != "action_refer":
+            return []
+        self.seen.append(tracker.latest_message)
         await self.tracker_store.save(tracker)
         if self.fail:
             raise RuntimeError("the model broke")
-        out = message.output_channel
-        await out.send_response(message.sender_id, {"text": "NRPF answer.", "utter_action": "utter_answer_nrpf"})
         referrals = [{"name": f"Service {i}", "phone": "0808 000 000", "kind": "independent_charity"} for i in range(4)]
-        await out.send_custom_json(message.sender_id, {"referrals": referrals})
+        return [BotUttered("NRPF answer."), BotUttered(data={"custom": {"referrals": referrals}})]
 
 
 def _request(**fields: Any):  # type: ignore[no-untyped-def]
@@ -178,7 +179,7 @@ async def test_a_query_leaves_no_conversation_behind(vocab) -> None:
     from bot.web.staff import StaffAssist
 
     agent = StandInAgent()
-    result = await StaffAssist(Gateway(), vocab).assist(_request(nation="wales", language="polish"), agent)
+    result = await StaffAssist(Gateway(), vocab, agent).assist(_request(nation="wales", language="polish"), agent)
     assert list(await agent.tracker_store.keys()) == []
     assert result["answer_topic"] == "ask_nrpf" and result["say_this"] == "Short NRPF answer."
     assert result["needs_regulated_adviser"] and len(result["referrals"]) == 4
@@ -192,7 +193,7 @@ async def test_a_failing_turn_still_leaves_nothing_and_keeps_the_helplines(vocab
     from bot.web.staff import StaffAssist
 
     agent = StandInAgent(fail=True)
-    result = await StaffAssist(Gateway(), vocab).assist(_request(query="she wants to end her life"), agent)
+    result = await StaffAssist(Gateway(), vocab, agent).assist(_request(query="she wants to end her life"), agent)
     assert list(await agent.tracker_store.keys()) == []
     assert result["danger"]["present"] and "999" in result["danger"]["steps"]
     assert len(result["referrals"]) >= 3
@@ -203,7 +204,7 @@ async def test_danger_found_only_by_the_staff_reading_reaches_the_turn(vocab) ->
     from bot.web.staff import StaffAssist
 
     agent = StandInAgent()
-    await StaffAssist(Gateway(), vocab).assist(_request(query="FM, flight booked for next week"), agent)
+    await StaffAssist(Gateway(), vocab, agent).assist(_request(query="FM, flight booked for next week"), agent)
     parse = agent.seen[0].parse_data
     assert parse["intent"]["name"] == "danger_now"
     assert {"entity": "danger", "value": "forced_marriage_travel"}.items() <= parse["entities"][0].items()
@@ -380,3 +381,35 @@ def test_console_page_loads_without_token_and_has_no_inline_script(stack) -> Non
     for name, kind in (("staff.js", "javascript"), ("staff.css", "css")):
         with urllib.request.urlopen(f"{stack.url}/staff/static/{name}", timeout=10) as reply:
             assert kind in reply.headers["Content-Type"]
+
+
+async def test_a_query_is_one_parse_and_one_referral_action(vocab) -> None:
+    from bot.gateway import Gateway
+    from bot.web.staff import StaffAssist
+
+    agent = StandInAgent()
+    result = await StaffAssist(Gateway(), vocab, agent).assist(_request(), agent)
+    assert agent.actions == ["action_extract_slots", "action_refer"]
+    assert not result["degraded"] and result["conversation_deleted"]
+
+
+def test_referral_labels_come_from_the_one_table_of_kinds() -> None:
+    from bot.web.staff.referrals import kind_label, kind_labels
+
+    kinds = yaml.safe_load((HERE.parent.parent / "data" / "services.yml").read_text(encoding="utf-8"))
+    listed = kinds["vocabulary"]["kinds"]
+    assert set(kind_labels()) == set(listed)
+    assert {kind_label(kind) for kind in listed} == LABELS
+    assert kind_label("a_kind_nobody_listed") == "Status not verified"
+
+
+@pytest.mark.stack
+def test_the_one_shot_turn_sets_slots_from_the_query_and_is_not_degraded(stack) -> None:
+    """Rasa's slot extraction runs on the one-shot turn: a place in the query sets the nation, so the
+    action sends no line per nation; without one it does. Neither is a degraded answer."""
+    status, placed = post_json(_assist_url(stack), {"query": "caller needs DA support in Cardiff"}, AUTH)
+    assert status == 200 and not placed["degraded"] and placed["conversation_deleted"]
+    assert placed["national_lines"] == [], placed["national_lines"]
+    status, unplaced = post_json(_assist_url(stack), {"query": "caller needs DA support"}, AUTH)
+    assert status == 200 and not unplaced["degraded"]
+    assert len(unplaced["national_lines"]) == 4, unplaced["national_lines"]
