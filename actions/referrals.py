@@ -126,7 +126,7 @@ class ActionRefer(Action):
             self._warm_up()
 
     def name(self) -> str:
-        return "action_refer"
+        return intents.ACTION_REFER
 
     def _warm_up(self) -> None:
         """Create and load the directory when the action server starts; a failure here is retried per turn."""

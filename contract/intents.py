@@ -18,3 +18,6 @@ UTTER_DEFAULT = "utter_default"
 
 # Intents answered by a response of their own whose name is not utter_answer_<topic>.
 RESPONSE_FOR = {DELETE_CHAT: UTTER_DELETED, DANGER: UTTER_DANGER, FALLBACK: UTTER_DEFAULT}
+
+# Custom actions the Rasa server calls by name.
+ACTION_REFER = "action_refer"

@@ -66,7 +66,7 @@ def test_every_intent_has_a_rule_an_answer_a_staff_topic_and_held_out_examples(i
     actions = rule_actions().get(intent)
     assert actions, f"{intent}: no rule in data/rules/ starts with it"
     utters = [a for a in actions if a.startswith("utter_")]
-    assert utters or "action_refer" in actions, f"{intent}: its rule says nothing"
+    assert utters or intents.ACTION_REFER in actions, f"{intent}: its rule says nothing"
     for name in utters:
         variants = RESPONSES.get(name)
         assert variants, f"{intent}: {name} is not in data/responses/"
@@ -78,7 +78,7 @@ def test_every_intent_has_a_rule_an_answer_a_staff_topic_and_held_out_examples(i
     assert intent in held_out_intents(), f"{intent}: no held-out examples in tests/nlu/heldout/"
 
 
-@pytest.mark.parametrize("intent", [i for i in domain_intents() if "action_refer" in rule_actions().get(i, [])])
+@pytest.mark.parametrize("intent", [i for i in domain_intents() if intents.ACTION_REFER in rule_actions().get(i, [])])
 def test_every_referring_intent_has_a_need(intent: str) -> None:
     if intent not in NEED_FROM_CONVERSATION:
         assert intent in CONVERSATION_NEEDS["intents"], f"{intent}: no need in services.yml from_conversation"

@@ -22,9 +22,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.nlu.safety_net import danger_override
 from bot.web.staff.validation import AssistRequest
 from contract import danger as danger_kinds
+from contract import intents
 
 # The referral action of actions/referrals.py (`ActionRefer.name`), listed in domain.yml.
-REFER_ACTION = "action_refer"
+REFER_ACTION = intents.ACTION_REFER
 EXTRACTOR = "StaffConsole"
 # Danger kinds that have services of their own: they choose the referrals when several are found.
 DANGER_REFERRAL_ORDER = (danger_kinds.SUICIDE, danger_kinds.FORCED_MARRIAGE_TRAVEL)
