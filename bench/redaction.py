@@ -7,6 +7,7 @@ data) plus messages full of synthetic personal data, and a few maximum-length me
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import statistics
@@ -77,6 +78,70 @@ def measure(rounds: int = 5) -> dict:
     }
 
 
+# Worst-case shapes (issue 17 finding 3): each repeated to 1k, 2k and 4k characters.
+ADVERSARIAL: dict[str, str] = {
+    "a.a.a. dot": "a.",
+    "a dot a dot": "a dot ",
+    "1 1 1 1": "1 ",
+    "digit run": "1234567890",
+    "@@@@": "@",
+    "a@a@a@": "a@",
+    "x at y dot": "x at y dot ",
+    "Capitalised Words": "Zorbin ",
+    "my name is": "my name is ",
+    "call me call me": "call me ",
+    "oh oh oh": "oh ",
+    "o0o0": "o0",
+    "1-1-1-": "1-",
+    "+1 +1": "+1 ",
+    "12/12/": "12/",
+    "aaaa": "a",
+    "phone numbers": "07700 900123 ",
+    "dob words": "born on the ",
+    "street words": "12 Acacia ",
+    "my husband is": "my husband is ",
+    "arabic": "اسمي ",
+    "underscores": "a_1_",
+}
+SIZES = (1000, 2000, 4000)
+
+
+def shaped(unit: str, size: int) -> str:
+    """`unit` repeated to exactly `size` characters."""
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def _best_ms(text: str, repeats: int) -> float:
+    """The CPU time of the fastest of `repeats` calls (CPU time and the minimum filter out a busy
+    machine: the ratio is about the rules, not the neighbours; the garbage
+    collector is paused so that its passes, which depend on the whole process, are not timed)."""
+    best = float("inf")
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            start = time.thread_time()
+            redact(text)
+            best = min(best, time.thread_time() - start)
+    finally:
+        gc.enable()
+    return best * 1000
+
+
+def shape_ratio(unit: str, repeats: int = 15) -> dict[str, float]:
+    """Time (ms) of one adversarial shape at 1k, 2k and 4k characters, and time(4k) / time(1k)."""
+    times = [_best_ms(shaped(unit, size), repeats) for size in SIZES]
+    figures = {f"{size // 1000}k_ms": round(t, 3) for size, t in zip(SIZES, times, strict=True)}
+    figures["ratio_4k_1k"] = round(times[2] / max(times[0], 1e-6), 2)
+    return figures
+
+
+def shape_ratios(repeats: int = 15) -> dict[str, dict[str, float]]:
+    """`shape_ratio` for every adversarial shape."""
+    warm_up()
+    return {name: shape_ratio(unit, repeats) for name, unit in ADVERSARIAL.items()}
+
+
 def _time_one(text: str) -> float:
     start = time.perf_counter_ns()
     redact(text)
@@ -91,6 +156,12 @@ def main() -> None:
         f"max {result['max_us']} µs; a 2000-character message {result['long_2000_chars_us']} µs"
     )
     print(json.dumps(result))
+    shapes = shape_ratios()
+    worst = max(shapes.items(), key=lambda item: item[1]["ratio_4k_1k"])
+    print("Worst-case shapes, time(4k)/time(1k) (linear = 4):")
+    for name, f in shapes.items():
+        print(f"  {name:20} {f['1k_ms']:8.3f} {f['2k_ms']:8.3f} {f['4k_ms']:8.3f} ms  x{f['ratio_4k_1k']}")
+    print(json.dumps({"shapes_worst": worst[0], "shapes_worst_ratio": worst[1]["ratio_4k_1k"]}))
 
 
 if __name__ == "__main__":

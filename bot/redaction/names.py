@@ -72,7 +72,7 @@ def data() -> NameData:
         call_me_ok=re.compile(names["call_me_ok_before"], re.I),
         word_before=re.compile(r"([^\W\d_]+(?:['’][^\W\d_]+)?)\s*$"),
         capital_pair=re.compile(r"\b[A-Z][a-z'’\-]+(?:[ \t]+[A-Z][a-z'’\-]+)+\b"),
-        before_relation=re.compile(rf"({letter}+){names['before_relation']}", re.I),
+        before_relation=re.compile(rf"(?<!{letter[3:-1]})({letter}+){names['before_relation']}", re.I),
         function=config.words("function"),
         not_names=config.words("not_names"),
         other_languages=config.words("not_names_other_languages"),
