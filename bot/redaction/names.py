@@ -147,7 +147,8 @@ def name_end(text: str, pos: int, strength: str) -> int:
             continue
         if not _name_word_ok(word, strength, first=count == 0):
             break
-        if not (strength == "strong" and count == 0) and d.objects.match(text, token.end()):
+        verb_like = not _capitalised(word) and not (strength == "strong" and count == 0)
+        if verb_like and d.objects.match(text, token.end()):
             break  # "my husband stalks me": a verb, not a name
         end, count = token.end(), count + 1
         if _POSSESSIVE_END.search(word):

@@ -67,7 +67,7 @@ def normalise(text: str) -> str:
 
 
 # Between two digits, these are separators people use to hide a number from a filter.
-_ODD_SEPARATOR = re.compile(r"(?<=\d)[xX,*|~;#=+_]{1,3}(?=\d)")
+_ODD_SEPARATOR = re.compile(r"(?<=\d)[xX,*|~;#=+_/]{1,3}(?=\d)")
 # Letter o / O inside a group of digits ("o77oo 9oo123") is a zero.
 _OH_GROUP = re.compile(r"(?<!\w)(?=[0-9oO]*\d)[0-9oO]+(?!\w)")
 
