@@ -1,5 +1,9 @@
 """Redaction cost per message: `python -m bench.redaction` (also part of `make bench`).
 
+Also the worst-case shapes (time at 1k, 2k, 4k characters and the ratio time(4k)/time(1k), which
+is about 4 when the cost is linear), and with `--forms` the share of the personal-data forms
+table redacted and of the look-alikes kept, per kind and language.
+
 Redaction runs on every message on every channel, before Rasa, so its cost adds to every reply.
 The mix is realistic: the project's own NLU examples (what people ask, mostly without personal
 data) plus messages full of synthetic personal data, and a few maximum-length messages.
@@ -11,6 +15,7 @@ import gc
 import json
 import re
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -142,6 +147,40 @@ def shape_ratios(repeats: int = 15) -> dict[str, dict[str, float]]:
     return {name: shape_ratio(unit, repeats) for name, unit in ADVERSARIAL.items()}
 
 
+FORMS = ROOT / "tests" / "privacy" / "redaction_forms.yml"  # read as data: bench never imports tests
+KEEP = ROOT / "tests" / "privacy" / "redaction_forms_keep.yml"
+
+
+def _share(rows: list[tuple[str, str, bool]], column: int) -> dict[str, str]:
+    groups: dict[str, list[bool]] = {}
+    for row in rows:
+        groups.setdefault(row[column], []).append(row[2])
+    return {key: f"{sum(ok)}/{len(ok)}" for key, ok in sorted(groups.items())}
+
+
+def forms_figure() -> dict[str, object]:
+    """Share of the forms table redacted and of the look-alikes kept, per kind and language."""
+    from bot.redaction.text import normalise
+
+    warm_up()
+    forms = yaml.safe_load(FORMS.read_text(encoding="utf-8"))["forms"]
+    keep = yaml.safe_load(KEEP.read_text(encoding="utf-8"))["keep"]
+    redacted: list[tuple[str, str, bool]] = []
+    for kind, lang, text, values in forms:
+        out = redact(text).text.lower()
+        gone = not any(v.lower() in out or normalise(v).lower() in out for v in values)
+        redacted.append((kind, lang, gone))
+    kept = [(kind, lang, redact(text).text == normalise(text)) for kind, lang, text in keep]
+    return {
+        "forms_redacted": f"{sum(r[2] for r in redacted)}/{len(redacted)}",
+        "look_alikes_kept": f"{sum(k[2] for k in kept)}/{len(kept)}",
+        "redacted_by_kind": _share(redacted, 0),
+        "redacted_by_language": _share(redacted, 1),
+        "kept_by_kind": _share(kept, 0),
+        "kept_by_language": _share(kept, 1),
+    }
+
+
 def _time_one(text: str) -> float:
     start = time.perf_counter_ns()
     redact(text)
@@ -149,6 +188,9 @@ def _time_one(text: str) -> float:
 
 
 def main() -> None:
+    if "--forms" in sys.argv:
+        print(json.dumps(forms_figure(), indent=1, ensure_ascii=False))
+        return
     result = measure()
     print(
         f"Redaction cost per message over {result['messages']} messages x {result['rounds']}: "

@@ -38,6 +38,8 @@ def library_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     for candidate in _CANDIDATE.finditer(view):
         piece = candidate.group(0)
+        if not piece.lstrip("( ").startswith(("+", "0")):
+            continue  # only "+..." or a UK "0..." number is taken from the library (see _kept)
         for found in phonenumbers.PhoneNumberMatcher(piece, REGION, leniency=phonenumbers.Leniency.POSSIBLE):
             start = candidate.start() + found.start
             if not _kept(found.raw_string, view, start):
@@ -109,10 +111,23 @@ def _add(run: _Run, word: str, value: str, tens: dict[str, str]) -> None:
     run.words += 0 if word.isdigit() else 1
 
 
+def _enough_words(text: str, words: SpokenWords) -> bool:
+    """At least three digit words anywhere (most messages have none): the scan is skipped otherwise."""
+    found = 0
+    for word in _token().findall(text.lower()):
+        if word in words.digits or word in words.repeat or word in words.tens:
+            found += 1
+            if found >= 3:
+                return True
+    return False
+
+
 def spoken_spans(text: str) -> list[tuple[int, int, str]]:
     """Spans of numbers of `min_digits` or more said as words (at least three of them words)."""
     words = spoken_words()
     spans: list[tuple[int, int, str]] = []
+    if not _enough_words(text, words):
+        return spans
     run = _Run()
     for token in _token().finditer(text):
         word = token.group(0).lower()

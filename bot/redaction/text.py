@@ -57,11 +57,21 @@ def _format_chars() -> re.Pattern[str]:
     return re.compile(rf"[{_tables()[2]}]+|{joiner_not_in_word}")
 
 
+def _nfkc(text: str) -> str:
+    """NFKC, except that a character expanding to more than three (a ligature such as U+FDFA,
+    never used to hide a number or an address) stays as it is: the text cannot balloon."""
+    normal = unicodedata.normalize("NFKC", text)
+    if len(normal) <= len(text) + 16:
+        return normal
+    pieces = (unicodedata.normalize("NFKC", c) for c in text)
+    return unicodedata.normalize("NFC", "".join(p if len(p) <= 3 else c for p, c in zip(pieces, text, strict=True)))
+
+
 def normalise(text: str) -> str:
     """NFKC, without invisible format characters, with every script's digits as 0-9."""
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     text = _format_chars().sub("", text)
     return text.translate(_tables()[0])
 
