@@ -12,7 +12,14 @@ from functools import lru_cache
 
 from bot.redaction.config import load
 from bot.redaction.text import marks_class
-from bot.redaction.vocabulary import capitalised_is_name, curated, danger_words, is_ordinary, vocabulary
+from bot.redaction.vocabulary import (
+    capitalised_is_name,
+    curated,
+    danger_words,
+    is_ordinary,
+    proper_nouns,
+    vocabulary,
+)
 
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _MAX_WORDS = 4
@@ -204,9 +211,10 @@ def _pair_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _pair_is_name(words: list[str]) -> bool:
-    """Capitalised words in a row are a name when two are not ordinary words, or one is not and
-    the others are not in the reviewed lists ("Brennick Stoat"; not "Southall Black Sisters")."""
-    unknown = sum(w not in vocabulary() for w in words)
+    """Capitalised words in a row are a name when two are unknown words, or one is and the others
+    are not in the reviewed lists ("Brennick Stoat"; not "Southall Black Sisters"). A word the word
+    list knows only capitalised ("Europe") is not unknown: "Eastern Europe" stays."""
+    unknown = sum(w not in vocabulary() and w not in proper_nouns() for w in words)
     return unknown >= 2 or (unknown == 1 and not any(w in curated() for w in words))
 
 
