@@ -20,7 +20,7 @@ from bot.redaction.text import digit_view, letters
 REGION = "GB"
 # A stretch that may hold a phone number: 7 to 18 digits with the separators people use.
 # Bounded repetition, so each attempt reads at most ~80 characters (linear in the text).
-_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|\(\s?)?\d(?:[\s().\-]{0,3}\d){6,17}(?!\w)")
+_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|\(\s?)?\d(?:[\s().\-]{0,5}\d){6,17}(?!\w)")
 
 
 def _kept(raw: str, view: str, start: int) -> bool:
@@ -32,19 +32,89 @@ def _kept(raw: str, view: str, start: int) -> bool:
     return bool(re.search(r"[£$€]\s?$", view[max(0, start - 3) : start]))
 
 
-def library_spans(text: str) -> list[tuple[int, int, str]]:
-    """Spans of phone numbers found by libphonenumber in the digit view of `text`."""
-    view = digit_view(text)
+def _compact(piece: str) -> tuple[str, list[int]]:
+    """`piece` with runs of spaces cut to one, and the index in `piece` of each character kept."""
+    chars: list[str] = []
+    index: list[int] = []
+    for i, char in enumerate(piece):
+        if char.isspace() and chars and chars[-1] == " ":
+            continue
+        chars.append(" " if char.isspace() else char)
+        index.append(i)
+    return "".join(chars), index
+
+
+def _international_spans(view: str) -> list[tuple[int, int, str]]:
+    """Numbers written with "+": libphonenumber knows every country's plan."""
     spans: list[tuple[int, int, str]] = []
     for candidate in _CANDIDATE.finditer(view):
-        piece = candidate.group(0)
-        if not piece.lstrip("( ").startswith(("+", "0")):
-            continue  # only "+..." or a UK "0..." number is taken from the library (see _kept)
+        piece, index = _compact(candidate.group(0))
+        if not piece.startswith("+"):
+            continue
         for found in phonenumbers.PhoneNumberMatcher(piece, REGION, leniency=phonenumbers.Leniency.POSSIBLE):
-            start = candidate.start() + found.start
+            start = candidate.start() + index[found.start]
             if not _kept(found.raw_string, view, start):
-                spans.append((start, candidate.start() + found.end, "phone"))
+                spans.append((start, candidate.start() + index[found.end - 1] + 1, "phone"))
     return spans
+
+
+_GROUP = re.compile(r"\d+")
+_GAP = re.compile(r"[\s().\-]{0,10}")
+_UK_LENGTHS = (10, 11)
+_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?!\d)")  # 01/02/2025 10:30 is a date and a time
+
+
+def _national_end(view: str, groups: list[re.Match[str]], first: int) -> int:
+    """Index after the last group of a UK number (0 and 10-11 digits) starting at `first`, or -1."""
+    digits, best = 0, -1
+    for j in range(first, min(first + 11, len(groups))):
+        if j > first and _GAP.fullmatch(view, groups[j - 1].end(), groups[j].start()) is None:
+            break
+        digits += len(groups[j].group(0))
+        if digits > _UK_LENGTHS[-1]:
+            break
+        if digits in _UK_LENGTHS:
+            best = j + 1
+    return best
+
+
+def _inside_number(view: str, at: int) -> bool:
+    """The group at `at` continues a number ("+44 ...", "20-00-00"): no number starts there."""
+    before = view[max(0, at - 2) : at]
+    return before.endswith("+") or (len(before) == 2 and before[0].isdigit() and before[1] in "-./")
+
+
+def _national_spans(text: str, view: str) -> list[tuple[int, int, str]]:
+    """UK numbers in digit groups split any way ("07700 x 900 x 123", "0 77 00 90 01 23").
+
+    Groups are joined from the left until they hold 10 or 11 digits (at most 11 groups are read
+    from each start: linear). A number given by the bot (a service number) is kept.
+    """
+    spans: list[tuple[int, int, str]] = []
+    groups = list(_GROUP.finditer(view))
+    i = 0
+    while i < len(groups):
+        at = groups[i].start()
+        starts_like_phone = groups[i].group(0).startswith("0") and not _inside_number(view, at)
+        starts_like_phone = starts_like_phone and _DATE.match(text, at) is None
+        end = _national_end(view, groups, i) if starts_like_phone else -1
+        if end < 0:
+            i += 1
+            continue
+        start, stop = groups[i].start(), groups[end - 1].end()
+        if not _kept(view[start:stop], view, start):
+            spans.append((start, stop, "phone"))
+        i = end
+    return spans
+
+
+def library_spans(text: str) -> list[tuple[int, int, str]]:
+    """Phone numbers the pattern rules missed, found in the digit view of `text`."""
+    view = digit_view(text)
+    spans = _international_spans(view) if "+" in view else []
+    taken = [(a, b) for a, b, _ in spans]
+    national = [s for s in _national_spans(text, view) if not any(a < s[1] and s[0] < b for a, b in taken)]
+    return sorted(spans + national)
 
 
 # --- numbers said as words --------------------------------------------------------------------

@@ -76,10 +76,12 @@ def normalise(text: str) -> str:
     return text.translate(_tables()[0])
 
 
-# Between two digits, these are separators people use to hide a number from a filter.
-_ODD_SEPARATOR = re.compile(r"(?<=\d)[xX,*|~;#=+_/]{1,3}(?=\d)")
-# Letter o / O inside a group of digits ("o77oo 9oo123") is a zero.
-_OH_GROUP = re.compile(r"(?<!\w)(?=[0-9oO]*\d)[0-9oO]+(?!\w)")
+# Between two digit groups, what people put to hide a number from a filter: one to six letters
+# ("07700x900x123", "07700 a 900 b 123", "07700 dot 900", "punct") or odd punctuation (, * | ~ ; # = + _ /).
+_ODD_SEPARATOR = re.compile(r"(?<=\d)[ \t]{0,2}(?:[^\W\d_]{1,6}|[,*|~;#=+_/]{1,3})[ \t]{0,2}(?=\d)")
+# Letters o / O (zero) and l / I (one) inside a group of digits ("o77oo 9oo l23").
+_OH_GROUP = re.compile(r"(?<!\w)(?=[0-9oOlI]*\d)[0-9oOlI]+(?!\w)")
+_LOOK_ALIKE_DIGITS = str.maketrans("oOlI", "0011")
 
 
 def digit_view(text: str) -> str:
@@ -88,8 +90,8 @@ def digit_view(text: str) -> str:
     Phone detection runs on this view and its spans are cut from the real text (same offsets).
     """
     view = text.replace("_", " ")
-    view = _ODD_SEPARATOR.sub(lambda m: " " * len(m.group(0)), view)
-    return _OH_GROUP.sub(lambda m: m.group(0).replace("o", "0").replace("O", "0"), view)
+    view = _OH_GROUP.sub(lambda m: m.group(0).translate(_LOOK_ALIKE_DIGITS), view)
+    return _ODD_SEPARATOR.sub(lambda m: " " * len(m.group(0)), view)
 
 
 def letters(min_count: int = 1) -> str:
