@@ -72,6 +72,9 @@ def measure(rounds: int = 5) -> dict:
             redact(text)
             timings.append((time.perf_counter_ns() - start) / 1000)
     long_cost = min(_time_one(LONG) for _ in range(20))
+    shapes = shape_ratios()
+    ratios = sorted(f["ratio_4k_1k"] for f in shapes.values())
+    worst = max(shapes, key=lambda name: shapes[name]["ratio_4k_1k"])
     return {
         "messages": len(messages),
         "rounds": rounds,
@@ -80,6 +83,11 @@ def measure(rounds: int = 5) -> dict:
         "mean_us": round(statistics.fmean(timings), 1),
         "max_us": round(max(timings), 1),
         "long_2000_chars_us": round(long_cost, 1),
+        "shapes": len(shapes),
+        "shapes_median_ratio_4k_1k": ratios[len(ratios) // 2],
+        "shapes_worst": worst,
+        "shapes_worst_ratio_4k_1k": shapes[worst]["ratio_4k_1k"],
+        "shapes_slowest_4k_ms": max(f["4k_ms"] for f in shapes.values()),
     }
 
 
@@ -198,12 +206,9 @@ def main() -> None:
         f"max {result['max_us']} µs; a 2000-character message {result['long_2000_chars_us']} µs"
     )
     print(json.dumps(result))
-    shapes = shape_ratios()
-    worst = max(shapes.items(), key=lambda item: item[1]["ratio_4k_1k"])
-    print("Worst-case shapes, time(4k)/time(1k) (linear = 4):")
-    for name, f in shapes.items():
+    print("Worst-case shapes: CPU ms at 1k, 2k, 4k characters, and time(4k)/time(1k) (linear = 4):")
+    for name, f in shape_ratios().items():
         print(f"  {name:20} {f['1k_ms']:8.3f} {f['2k_ms']:8.3f} {f['4k_ms']:8.3f} ms  x{f['ratio_4k_1k']}")
-    print(json.dumps({"shapes_worst": worst[0], "shapes_worst_ratio": worst[1]["ratio_4k_1k"]}))
 
 
 if __name__ == "__main__":
