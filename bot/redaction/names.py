@@ -221,6 +221,9 @@ def _pair_is_name(words: list[str]) -> bool:
 def _before_relation_spans(text: str) -> list[tuple[int, int]]:
     """ "zorbin's my husband", "Brennick is my ex": the word before is a name if not ordinary."""
     spans: list[tuple[int, int]] = []
+    lowered = f" {text.lower()} "
+    if not any(f" {word} " in lowered for word in ("my", "her", "his", "our", "their")):
+        return spans  # the cue needs one of these (most messages: a quick test instead of a scan)
     for m in data().before_relation.finditer(text):
         word = m.group(1)
         bare = word.lower()

@@ -182,13 +182,16 @@ def _add(run: _Run, word: str, value: str, tens: dict[str, str]) -> None:
 
 
 def _enough_words(text: str, words: SpokenWords) -> bool:
-    """At least three digit words anywhere (most messages have none): the scan is skipped otherwise."""
-    found = 0
-    for word in _token().findall(text.lower()):
-        if word in words.digits or word in words.repeat or word in words.tens:
-            found += 1
-            if found >= 3:
+    """Three digit words in a row somewhere (most messages have none): else the scan is skipped."""
+    run = 0
+    for piece in text.lower().split():
+        word = piece.strip(",.-!?;:()")
+        if word.isdigit() or word in words.digits or word in words.repeat or word in words.tens:
+            run += 1
+            if run >= 3:
                 return True
+        elif word not in words.joiners:
+            run = 0
     return False
 
 
