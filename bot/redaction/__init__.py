@@ -77,4 +77,4 @@ def warm_up() -> None:
     vocabulary_stems()
     service_numbers()
     danger_words()
-    redact("warm up 07700 900000 oh seven seven zorbina@example.com my name is Zorbina")
+    redact("warm up 07700 900000 oh seven seven zorbina@example.com my name is Zorbina ٠٧٧٠٠ ＠")
