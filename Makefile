@@ -13,7 +13,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup node train run test validate lint unit stories nlu-eval e2e browser directory-check bench soak profile audit run-scaled nginx clean
+.PHONY: help setup node train run test validate lint unit stories nlu-eval e2e browser directory-check bench soak profile audit run-scaled nginx wordlist clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (REST, widget, staff console)"
@@ -28,7 +28,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt script
 	$(PY) -m pip check
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed wordlist
+
+# Debian's British English word list: redaction's ordinary words (data/redaction.yml `dictionary`)
+# and the danger detector's spelling test read /usr/share/dict/british-english.
+wordlist:
+	@test -f /usr/share/dict/british-english || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wbritish)
 
 # The widget's socket.io client and the accessibility checker, pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
@@ -48,7 +54,7 @@ $(MODEL): $(VENV)/.installed $(TRAIN_IN)
 
 train: $(MODEL)
 
-run: $(MODEL) node
+run: $(MODEL) node wordlist
 	$(PY) -m stack
 
 validate: setup
@@ -79,13 +85,13 @@ nginx:
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-e2e: $(MODEL) browser node nginx
+e2e: $(MODEL) browser node nginx wordlist
 	$(PY) -m pytest tests -m "stack or browser" -q
 
 test: validate lint directory-check unit train stories nlu-eval e2e
 	@echo "All test stages passed."
 
-bench: $(MODEL) nginx node
+bench: $(MODEL) nginx node wordlist
 	$(PY) -m bench
 
 profile: $(MODEL)

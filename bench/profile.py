@@ -28,7 +28,7 @@ OUT = ROOT / ".stack" / "profile"
 # (label, substrings of a frame "function (path:line)"); a sample counts once per matching label.
 CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gateway (bot/gateway.py, whole turn)", ("bot/gateway.py",)),
-    ("redaction (bot/redaction.py)", ("bot/redaction.py",)),
+    ("redaction (bot/redaction/)", ("bot/redaction/",)),
     ("danger detector (bot/danger.py)", ("bot/danger.py",)),
     ("log scrubbing (safelog)", ("safelog/",)),
     ("logging (stdlib + structlog)", ("logging/__init__.py", "structlog/")),
