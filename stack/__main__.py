@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import time
 
+from bot.settings import ensure_staff_token
 from stack import Stack
+from stack.settings import launcher_settings
+
+# Never the token itself: `make run`'s output may be kept in a terminal log or a CI log.
+STAFF_TOKEN_HELP = "token: run `grep STAFF_TOKEN .env` in the project folder"
+STAFF_TOKEN_NEW = "A staff console token was created in .env (STAFF_TOKEN); read it there, never share it by chat."
 
 
 def main() -> int:
-    stack = Stack(
-        rasa_port=int(os.environ.get("RASA_PORT", 5005)), action_port=int(os.environ.get("ACTION_SERVER_PORT", 5055))
-    )
+    created = ensure_staff_token()
+    settings = launcher_settings()
+    stack = Stack(rasa_port=settings.rasa_port, action_port=settings.action_port)
     stopping = False
 
     def stop(*_: object) -> None:
@@ -34,15 +39,17 @@ def main() -> int:
 Safe to Ask is running.
   REST channel:   {url}/webhooks/rest/webhook
                   curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-                       -d '{{"sender": "demo", "message": "will the police tell the home office?"}}'
+                       -d '{{"sender": "'$(openssl rand -hex 16)'", "message": "can I stay in the UK?"}}'
   Web widget:     {url}/widget/demo
-  Staff console:  {url}/staff/   (token: STAFF_TOKEN in .env)
+  Staff console:  {url}/staff/   ({STAFF_TOKEN_HELP})
   Action server:  http://127.0.0.1:{stack.action_port}
   Logs:           {stack.log_dir}/
 Press Ctrl-C to stop.
 """,
         flush=True,
     )
+    if created:
+        print(STAFF_TOKEN_NEW, flush=True)
     while not stopping:
         for name, process in stack.processes.items():
             if process.poll() is not None:
