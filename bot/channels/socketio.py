@@ -63,24 +63,38 @@ def origin_checker(settings: Settings) -> Callable[[str | None, dict], bool]:
 
     Never judged against the Host or X-Forwarded-Host headers: any client that is not a browser
     sets those to whatever it likes (and a proxy may pass them on), so they prove nothing. Allowed:
-    ALLOWED_ORIGINS, the origin of PUBLIC_URL, and the server's own loopback origins on its
-    configured port (RASA_PORT), where the demo page is served.
+    ALLOWED_ORIGINS, the origin of PUBLIC_URL, and the server's own loopback origins on the port
+    the connection really arrived on (the TCP socket's, not a header), where the demo page is served.
     """
-    allowed = {o.rstrip("/") for o in configured_origins(settings)}
+    configured = {o.rstrip("/") for o in configured_origins(settings)}
 
     def check(origin: str | None, environ: dict | None = None) -> bool:
-        return bool(origin) and str(origin).rstrip("/") in allowed
+        if not origin:
+            return False
+        allowed = configured | loopback_origins(_local_port(environ or {}))
+        return str(origin).rstrip("/") in allowed
 
     return check
 
 
 def configured_origins(settings: Settings) -> set[str]:
-    """ALLOWED_ORIGINS, PUBLIC_URL's origin, and http://127.0.0.1:<port> / http://localhost:<port>."""
+    """ALLOWED_ORIGINS, PUBLIC_URL's origin, and the loopback origins of the configured port."""
     origins = set(settings.allowed_origins)
     public = urlsplit(settings.public_url) if settings.public_url else None
     if public is not None and public.scheme in ("http", "https") and public.netloc:
         origins.add(f"{public.scheme}://{public.netloc}")
-    return origins | {f"http://{host}:{settings.port}" for host in ("127.0.0.1", "localhost")}
+    return origins | loopback_origins(settings.port)
+
+
+def loopback_origins(port: int | None) -> set[str]:
+    return {f"http://{host}:{port}" for host in ("127.0.0.1", "localhost")} if port else set()
+
+
+def _local_port(environ: dict) -> int | None:
+    """The server port the connection arrived on, from the socket itself."""
+    info = getattr(environ.get("sanic.request"), "conn_info", None)
+    port = getattr(info, "server_port", None)
+    return port if isinstance(port, int) and port > 0 else None
 
 
 def socket_messages(reply: dict[str, Any]) -> list[dict[str, Any]]:
