@@ -47,6 +47,8 @@ DELETE_UTTERANCE = UTTER_DELETED
 # Text is redacted before it is cut to the message limit, with this much to spare, so that the
 # cut never leaves half a phone number or e-mail address for Rasa to see.
 REDACTION_MARGIN = 200
+# A refused (rate-limited) message is checked for danger on this many characters only.
+REFUSED_DANGER_CHARS = 500
 TROUBLE_ACTION = "action"
 TROUBLE_TRACKER_STORE = "tracker_store"
 
@@ -229,10 +231,10 @@ class Gateway:
                 return last_resort(sender)
 
     def _refused(self, sender: str, text: Any) -> Outcome:
-        """A rate-limited message: no redaction and no Rasa, so that a flood costs almost nothing;
-        only the danger check, on the text cut to the message limit, so that a person in danger
-        who is refused still gets the helplines."""
-        raw, _ = clean_text(text, self.settings.max_message_chars)
+        """A rate-limited message: no redaction and no Rasa, so that a flood costs almost nothing
+        (about 2 ms); only the danger check, on the message's first characters, so that a person
+        in danger who is refused still gets the helplines."""
+        raw, _ = clean_text(text, REFUSED_DANGER_CHARS)
         danger = detect_danger(raw)
         return Outcome(sender, [_note(self._rate_limited_text(danger))], danger=danger, rate_limited=True)
 

@@ -41,7 +41,7 @@ class SenderIdRule:
         if len(sender) < self.min_length:
             return f"is too short (at least {self.min_length} characters)"
         if len(set(rest)) < self.min_distinct or len(rest) < self.min_length // 2:
-            return "is too easy to guess (a common word, or too few different characters)"
+            return "is too easy to guess"
         return None
 
 
@@ -86,7 +86,7 @@ def load(path: Path = RULES_FILE, responses: Path = RESPONSES_DIR) -> PublicInpu
         delete_now=frozenset(str(k).casefold() for k in data.get("delete_now", [])),
         sender_id=SenderIdRule(
             min_length=int(ids.get("min_length", 16)),
-            min_distinct=int(ids.get("min_distinct", 8)),
+            min_distinct=int(ids.get("min_distinct", 6)),
             guessable_words=tuple(str(w).lower() for w in ids.get("guessable_words", [])),
         ),
     )

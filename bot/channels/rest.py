@@ -29,10 +29,7 @@ from contract import channels
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 256
 # The conversation id is the client's choice: anyone who sends the same one shares the conversation.
-MAKE_SENDER = (
-    "Use a random id of at least 16 characters for each conversation and keep it secret, for example "
-    "$(openssl rand -hex 16) or python3 -c 'import secrets; print(secrets.token_hex(16))'."
-)
+MAKE_SENDER = "Use a new random id per conversation, e.g. from `openssl rand -hex 16`."
 RETRY_AFTER_SECONDS = 60
 EXAMPLE = '{"sender": "3f9c0a7be2d14c58a6e1b0d9c4f27a83", "message": "hello"}'
 
@@ -60,12 +57,12 @@ def read_message(body: dict[str, Any]) -> tuple[tuple[str, Any] | None, HTTPResp
         return None, _error(400, 'Missing "sender": a string that identifies this conversation.')
     if len(str(sender)) > MAX_SENDER_CHARS:
         return None, _error(400, f'"sender" is too long (limit {MAX_SENDER_CHARS} characters).')
-    weak = public_input().sender_id.problem(str(sender))
-    if weak:
-        return None, _error(400, f'"sender" {weak}. {MAKE_SENDER}')
     message = body.get("message")
     if message is not None and (isinstance(message, bool) or not isinstance(message, (str, int, float))):
         return None, _error(400, f'"message" must be a string, for example {EXAMPLE}.')
+    weak = public_input().sender_id.problem(str(sender))
+    if weak:
+        return None, _error(400, f'"sender" {weak}. {MAKE_SENDER}')
     return (str(sender), message), None
 
 

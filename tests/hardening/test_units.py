@@ -29,8 +29,8 @@ from bot.gateway import (
 )
 from bot.patches import guard_remote_actions, guard_tracker_store
 from bot.rate_limit import RateLimiter
-from bot.tracker_store import ForgetfulTrackerStore
 from bot.settings import Settings
+from bot.tracker_store import ForgetfulTrackerStore
 from tests.hardening.conftest import HELPLINE_PHONES, closed_port
 
 SETTINGS = Settings(sender_secret=b"k" * 32, rasa_timeout_seconds=0.5, rate_per_sender_per_minute=3)
