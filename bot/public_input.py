@@ -1,15 +1,16 @@
 """What a public channel accepts from outside: text is text, ids must be unguessable.
 
 Rasa reads any message starting with "/" as an intent with entities ("/greet{...}"), which would
-let anyone pick the answer and skip the danger net. Only the project's own button payloads (the
-responses' buttons, read from data/responses/ at start-up, and the few channels send themselves,
-data/public_input.yml) keep their meaning; any other "/" text loses its slashes and is read as
-words. The rules and word lists are in data/public_input.yml.
+let anyone pick the answer and skip the danger net. Only the project's own button payloads keep
+their meaning: the responses' buttons (data/responses/), the referral action's (data/questions.yml),
+read at start-up, and the few the channels send themselves (data/public_input.yml). Any other "/"
+text loses its slashes and is read as words. The rules and word lists are in data/public_input.yml.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from contract.paths import DATA_DIR
 
 RULES_FILE = DATA_DIR / "public_input.yml"
 RESPONSES_DIR = DATA_DIR / "responses"
+QUESTIONS_FILE = DATA_DIR / "questions.yml"
 PAYLOAD_PREFIX = "/"  # rasa.shared.constants.INTENT_MESSAGE_PREFIX
 _KEYWORD_END = re.compile(r"[\s.!]+$")
 _SEPARATORS = re.compile(r"[\s_.:/-]+")
@@ -62,25 +64,36 @@ class PublicInput:
         return _KEYWORD_END.sub("", text.strip().casefold()) in self.delete_now
 
 
-def button_payloads(directory: Path = RESPONSES_DIR) -> set[str]:
-    """Every "/" payload of every button of every response in the domain's response files."""
+def button_payloads(files: Iterable[Path] | None = None) -> set[str]:
+    """Every "/" payload of every button in the responses (data/responses/) and in the questions
+    the referral action asks (data/questions.yml: the nation buttons, with their entity)."""
     found: set[str] = set()
-    for path in sorted(directory.glob("*.yml")):
-        responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
-        for variants in responses.values():
-            for variant in variants or []:
-                found |= {_payload(button) for button in (variant or {}).get("buttons") or []}
+    for path in sorted(files if files is not None else BUTTON_FILES()):
+        found |= set(_payloads_in(yaml.safe_load(path.read_text(encoding="utf-8"))))
     return {payload for payload in found if payload.startswith(PAYLOAD_PREFIX)}
 
 
-def _payload(button: Any) -> str:
-    return str(button.get("payload") or "") if isinstance(button, dict) else ""
+def BUTTON_FILES() -> list[Path]:  # noqa: N802 - a constant that must be read when called
+    return [*RESPONSES_DIR.glob("*.yml"), QUESTIONS_FILE]
 
 
-def load(path: Path = RULES_FILE, responses: Path = RESPONSES_DIR) -> PublicInput:
+def _payloads_in(node: Any) -> Iterator[str]:
+    """The payloads of every `buttons` list anywhere in a YAML document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "buttons" and isinstance(value, list):
+                yield from (str(b["payload"]) for b in value if isinstance(b, dict) and b.get("payload"))
+            else:
+                yield from _payloads_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _payloads_in(item)
+
+
+def load(path: Path = RULES_FILE, button_files: Iterable[Path] | None = None) -> PublicInput:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     ids = data.get("sender_id") or {}
-    payloads = {*button_payloads(responses), *data.get("channel_payloads", []), DELETE_PAYLOAD, CONFIRM_PAYLOAD}
+    payloads = {*button_payloads(button_files), *data.get("channel_payloads", []), DELETE_PAYLOAD, CONFIRM_PAYLOAD}
     return PublicInput(
         payloads=frozenset(payloads),
         delete_now=frozenset(str(k).casefold() for k in data.get("delete_now", [])),

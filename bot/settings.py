@@ -1,7 +1,7 @@
 """The Rasa server's settings: read once from the environment and `.env`, with every default here.
 
 Everything that differs between a laptop demo and a charity's deployment lives here, so the rest
-of the server never reads `os.environ` itself (contract/env.py is the one reader). That includes
+of the server never reads the environment itself (contract/env.py is the one reader). That includes
 the defaults of the `${VARS}` Rasa expands in endpoints.yml and endpoints-scaled.yml, so
 `python -m bot.server` works on its own (`export_endpoint_defaults`).
 """
