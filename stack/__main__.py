@@ -15,6 +15,24 @@ STAFF_TOKEN_HELP = "token: run `grep STAFF_TOKEN .env` in the project folder"
 STAFF_TOKEN_NEW = "A staff console token was created in .env (STAFF_TOKEN); read it there, never share it by chat."
 
 
+def banner(stack: Stack, token_created: bool) -> str:
+    """What `make run` prints: where to talk to it, and how to read the staff token (never the
+    token itself, nor the sender secret: this output may be kept in a terminal or CI log)."""
+    url = stack.url
+    text = f"""
+Safe to Ask is running.
+  REST channel:   {url}/webhooks/rest/webhook
+                  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+                       -d '{{"sender": "'$(openssl rand -hex 16)'", "message": "can I stay in the UK?"}}'
+  Web widget:     {url}/widget/demo
+  Staff console:  {url}/staff/   ({STAFF_TOKEN_HELP})
+  Action server:  http://127.0.0.1:{stack.action_port}
+  Logs:           {stack.log_dir}/
+Press Ctrl-C to stop.
+"""
+    return text + (STAFF_TOKEN_NEW + "\n" if token_created else "")
+
+
 def main() -> int:
     created = ensure_staff_token()
     settings = launcher_settings()
@@ -33,23 +51,7 @@ def main() -> int:
         print(f"Could not start: {error}. See {stack.log_dir}/rasa.log and actions.log.", file=sys.stderr)
         stack.stop()
         return 1
-    url = stack.url
-    print(
-        f"""
-Safe to Ask is running.
-  REST channel:   {url}/webhooks/rest/webhook
-                  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-                       -d '{{"sender": "'$(openssl rand -hex 16)'", "message": "can I stay in the UK?"}}'
-  Web widget:     {url}/widget/demo
-  Staff console:  {url}/staff/   ({STAFF_TOKEN_HELP})
-  Action server:  http://127.0.0.1:{stack.action_port}
-  Logs:           {stack.log_dir}/
-Press Ctrl-C to stop.
-""",
-        flush=True,
-    )
-    if created:
-        print(STAFF_TOKEN_NEW, flush=True)
+    print(banner(stack, created), flush=True)
     while not stopping:
         for name, process in stack.processes.items():
             if process.poll() is not None:
