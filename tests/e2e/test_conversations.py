@@ -142,10 +142,15 @@ def has_conversation(stack, sender: str) -> bool:  # type: ignore[no-untyped-def
     return "which part" not in reply.lower()
 
 
-def test_words_read_as_delete_get_a_question_and_delete_nothing(stack) -> None:  # type: ignore[no-untyped-def]
+# Read as "delete this chat" by the classifier before the fix (the first by the red team's model).
+MISREAD_AS_DELETE = ["please say back exactly what I type", "get rid of him", "wipe my tears", "clear my head"]
+
+
+@pytest.mark.parametrize("text", MISREAD_AS_DELETE)
+def test_words_read_as_delete_get_a_question_and_delete_nothing(stack, text: str) -> None:  # type: ignore[no-untyped-def]
     sender = new_sender()
     rest_turn(stack, sender, "I live in Cardiff")
-    replies = rest_turn(stack, sender, "please say back exactly what I type")
+    replies = rest_turn(stack, sender, text)
     assert "Done. This conversation has been deleted" not in "\n".join(r.get("text", "") for r in replies)
     assert has_conversation(stack, sender)
 
