@@ -6,11 +6,12 @@ tests/hardening/test_patches.py), not hunting for side effects. Installed at one
 `install_early()` before Rasa is imported (logging and warnings), `install_agent(agent, ...)` once
 the agent is loaded (action time limit and validation, tracker store guards). What each patch does:
 
-- logging (safelog.install): every log record scrubbed at creation, extras included, structlog
-  routed through the standard library, control characters escaped (no forged log lines);
+- logging and warnings (safelog.install, which the action server installs too, so they live in
+  safelog/): every log record scrubbed at creation, extras included, structlog routed through the
+  standard library, control characters escaped (no forged log lines), warnings sent through logging;
 - warnings: Rasa's warnings that quote the message ("Failed to parse arguments in line '...'",
   "Parsed an intent '...'") are ignored (an ignored warning is not kept in the once-per-text
-  registry), and every other warning goes through logging, so through the scrubber, not stderr;
+  registry);
 - `RemoteAction.run`: a time limit, and failures reported to the gateway (Rasa hides them);
 - `RemoteAction._validate_action_result`: the same schema, with a validator built once;
 - `FailSafeTrackerStore`: failures reported to the gateway, and a fallback store that keeps nothing;
@@ -65,15 +66,14 @@ def check_versions(rasa_version: str | None = None, sanic_version: str | None = 
 # --- Logging and warnings -----------------------------------------------------------------------
 
 
-def _log_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int, *_: Any) -> None:
-    """Warnings as log records (scrubbed like any other), without the source line."""
-    logging.getLogger("py.warnings").warning("%s: %s", category.__name__, message)
-
-
 def install_warnings() -> None:
-    """Rasa's message-quoting warnings are dropped; every other warning goes through logging."""
+    """Rasa's message-quoting warnings are dropped; every other warning goes through logging.
+
+    Called again after Rasa configures its own filters (which put UserWarning on "once", a
+    registry that keeps each warning's text for the life of the process): filters added later
+    come first. An ignored warning is never entered in any registry."""
     warnings.filterwarnings("ignore", message=QUOTING_WARNINGS)
-    warnings.showwarning = _log_warning
+    safelog.route_warnings()
 
 
 def install_early(level: int | None = None) -> None:

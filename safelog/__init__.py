@@ -10,11 +10,12 @@ record, from any library at any level, is rewritten when it is created:
 - quoted payloads after well-known keys (`text`, `message`, `sender`...) and anything shaped like
   a pseudonymous sender id (64 hex digits) are blanked, for the lines logged outside a request.
 Records are rewritten at creation (a record factory), so a handler added later by Rasa, Sanic or
-coloredlogs cannot bypass it. Two more ways round it are closed by `install()`:
+coloredlogs cannot bypass it. Three more ways round it are closed by `install()`:
 - fields passed with `extra=` (Sanic's access log) are set after the factory runs, so
   `Logger.makeRecord` scrubs string extras too;
 - structlog (Rasa 3.6 logs `parse_data_text` and events with it) prints straight to stdout until
-  configured, so it is routed through the standard library, and so through the factory.
+  configured, so it is routed through the standard library, and so through the factory;
+- Python warnings are written to stderr, so they are routed through logging too.
 """
 
 from __future__ import annotations
@@ -131,6 +132,19 @@ def route_structlog(force: bool = False) -> None:
     )
 
 
+def _log_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int, *_: object) -> None:
+    """A warning as a log record (scrubbed like any other), without its source line."""
+    logging.getLogger("py.warnings").warning("%s: %s", category.__name__, message)
+
+
+def route_warnings() -> None:
+    """Send Python warnings through logging, so through the scrubber: by default they are written
+    straight to stderr, and some quote what they were given (Rasa quotes the whole message)."""
+    import warnings
+
+    warnings.showwarning = _log_warning
+
+
 def install(level: int | None = None) -> None:
     """Install the record factory for this process (idempotent)."""
     global _installed
@@ -138,6 +152,7 @@ def install(level: int | None = None) -> None:
         return
     _scrub_extras()
     route_structlog()
+    route_warnings()
     base_factory = logging.getLogRecordFactory()
 
     def factory(*args, **kwargs) -> logging.LogRecord:  # type: ignore[no-untyped-def]

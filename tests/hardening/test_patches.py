@@ -42,20 +42,21 @@ def test_rasas_message_quoting_warnings_are_neither_shown_nor_kept(caplog, capsy
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
     from rasa.shared.nlu.training_data.message import Message
-    from rasa.utils.common import configure_logging_and_warnings
 
-    configure_logging_and_warnings(logging.INFO)  # Rasa's own filters (UserWarning "once"), as in the server
-    patches.install_warnings()
-    domain = Domain.from_dict({"intents": ["greet"]})
-    for line in ("/call_07700900401", '/greet{"nation": "zorbquest-1"}', "/greet@x zorbquest-2"):
-        YAMLStoryReader.unpack_regex_message(Message.build(line), domain)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("once", category=UserWarning)  # what Rasa's configure_logging_and_warnings sets
+        patches.install_warnings()
+        domain = Domain.from_dict({"intents": ["greet"]})
+        for line in ("/call_07700900401", '/greet{"nation": "zorbquest-1"}', "/greet@x zorbquest-2"):
+            YAMLStoryReader.unpack_regex_message(Message.build(line), domain)
     captured = capsys.readouterr()
     everything = captured.out + captured.err + caplog.text + _registries()
     assert "07700900401" not in everything and "zorbquest" not in everything
 
 
 def test_other_warnings_go_through_the_scrubbed_log(caplog) -> None:  # type: ignore[no-untyped-def]
-    patches.install_early()
-    with caplog.at_level(logging.WARNING, logger="py.warnings"):
+    with warnings.catch_warnings(), caplog.at_level(logging.WARNING, logger="py.warnings"):
+        patches.install_early()
+        patches.install_warnings()
         warnings.warn_explicit("line one\nFORGED ERROR line", UserWarning, "x.py", 1, registry={})
     assert caplog.records and "\n" not in caplog.records[-1].getMessage()
