@@ -2,9 +2,8 @@
 
 Each patch relies on private details of the exact versions below, so `check_versions` refuses to
 start on any other version: an upgrade means reading this module (and its tests,
-tests/hardening/test_patches.py), not hunting for side effects. Installed at one point:
-`install_early()` before Rasa is imported (logging and warnings), `install_agent(agent, ...)` once
-the agent is loaded (action time limit and validation, tracker store guards). What each patch does:
+tests/hardening/test_patches.py), not hunting for side effects. Installed at one point, `install()`,
+called by bot/server.py before the model loads. What each patch does:
 
 - logging and warnings (safelog.install, which the action server installs too, so they live in
   safelog/): every log record scrubbed at creation, extras included, structlog routed through the
@@ -14,7 +13,8 @@ the agent is loaded (action time limit and validation, tracker store guards). Wh
   registry);
 - `RemoteAction.run`: a time limit, and failures reported to the gateway (Rasa hides them);
 - `RemoteAction._validate_action_result`: the same schema, with a validator built once;
-- `FailSafeTrackerStore`: failures reported to the gateway, and a fallback store that keeps nothing;
+- `FailSafeTrackerStore.__init__`: failures reported to the gateway, and a fallback store that
+  keeps nothing (instead of an in-memory store without expiry);
 - Sanic's protocol: a request deadline counted from its first byte (`deadline_protocol`);
 - `wrapped_stores`: the stores Rasa wraps ours in, read from their private attributes.
 
@@ -76,9 +76,10 @@ def install_warnings() -> None:
     safelog.route_warnings()
 
 
-def install_early(level: int | None = None) -> None:
-    """Before Rasa is imported: the log scrubber and the warnings route."""
-    safelog.install(level)
+def install_early() -> None:
+    """For processes that log before `install()` can run (test servers): the scrubber and the
+    warnings route only."""
+    safelog.install()
     install_warnings()
 
 
@@ -161,6 +162,21 @@ def guard_tracker_store(store: Any, on_error: Callable[[Exception], None], fallb
         store._fallback_tracker_store = fallback
 
 
+def guard_failsafe_stores(on_error: Callable[[Exception], None], fallback: Callable[[Any], Any]) -> None:
+    """Every `FailSafeTrackerStore` Rasa creates (agent.py wraps the configured store in one) gets
+    `guard_tracker_store`'s hooks; `fallback(domain)` makes its stand-in store. Idempotent."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    original = getattr(FailSafeTrackerStore.__init__, "__wrapped__", FailSafeTrackerStore.__init__)
+
+    @functools.wraps(original)
+    def init(self: Any, tracker_store: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, tracker_store, *args, **kwargs)
+        guard_tracker_store(self, on_error, fallback(tracker_store.domain))
+
+    FailSafeTrackerStore.__init__ = init  # type: ignore[method-assign]
+
+
 def wrapped_stores(store: Any) -> Iterable[Any]:
     """The store and every store Rasa wrapped it in or falls back to (FailSafeTrackerStore,
     AwaitableTrackerStore, the fallback store used while the primary is failing)."""
@@ -223,14 +239,15 @@ def deadline_protocol() -> type:
     return DeadlineProtocol
 
 
-def install_agent(agent: Any, action_timeout_seconds: float) -> None:
-    """Once the agent is loaded: the patches that report failures to the gateway, and the faster
-    validation of action replies."""
+def install(action_timeout_seconds: float) -> None:
+    """Every patch, at one point of start-up (bot/server.py, after Rasa set its own logging and
+    warning filters and before the model loads): the log scrubber and the warnings route, the
+    action time limit and validation, the tracker store guards. Idempotent."""
     from bot.gateway import TROUBLE_ACTION, report_trouble, tracker_store_failed
     from bot.tracker_store import ForgetfulTrackerStore
 
+    safelog.install()
+    install_warnings()
     guard_remote_actions(action_timeout_seconds, lambda: report_trouble(TROUBLE_ACTION))
-    store = getattr(agent, "tracker_store", None)
-    domain = getattr(store, "domain", None)
-    guard_tracker_store(store, tracker_store_failed, ForgetfulTrackerStore(domain))
     fast_action_validation()
+    guard_failsafe_stores(tracker_store_failed, ForgetfulTrackerStore)

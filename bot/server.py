@@ -1,6 +1,7 @@
 """Start the Rasa server the private way: `python -m bot.server --model models/x.tar.gz --port 5005`.
 
-Before anything else it installs the log scrubber (bot/patches.py), then refuses to start on a configuration
+Before anything else it checks the Rasa and Sanic versions and installs every patch (the log
+scrubber first, bot/patches.py), then refuses to start on a configuration
 that would keep data (a persistent tracker store, an event broker, the HTTP API without a
 token), without a usable model or without readable safety lines, with a message that says what
 to do. Nothing listens on the port until the model has loaded: a refused start is never a
@@ -32,10 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot import patches
-
-patches.install_early()
-
-from bot.settings import PROJECT_ROOT, Settings, ensure_sender_secret, export_endpoint_defaults  # noqa: E402
+from bot.settings import PROJECT_ROOT, Settings, ensure_sender_secret, export_endpoint_defaults
 
 logger = logging.getLogger("bot.server")
 ALLOWED_TRACKER_STORES = {
@@ -198,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     from bot.web import register_web
 
     configure_logging_and_warnings(logging.DEBUG if args.debug else logging.INFO)
-    patches.install_warnings()  # again: Rasa's configuration resets the warning filters
+    patches.install(settings.action_timeout_seconds)  # after Rasa's filters, before anything logs a message
     configure_log_output(logging.DEBUG if args.debug else logging.INFO)
     export_endpoint_defaults(settings)
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
@@ -210,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     app = rasa_run.configure_app(channels, cors, args.auth_token, args.enable_api, port=args.port, endpoints=endpoints)
     harden(app, limits)
     register_web(app)
-    app.register_listener(partial(_load_agent, str(model), endpoints, limits), "before_server_start")
+    app.register_listener(partial(_load_agent, str(model), endpoints), "before_server_start")
     app.register_listener(rasa_run.close_resources, "after_server_stop")
     logger.info("Starting Safe to Ask on http://%s:%s", args.interface, args.port)
     app.run(
@@ -275,14 +273,13 @@ async def hide_version_banner(request: Any) -> Any:
     return None
 
 
-async def _load_agent(model: str, endpoints: object, limits: HttpLimits, app, loop) -> None:  # type: ignore[no-untyped-def]
+async def _load_agent(model: str, endpoints: object, app, loop) -> None:  # type: ignore[no-untyped-def]
     from rasa.core import agent
 
     app.ctx.agent = await agent.load_agent(model_path=model, endpoints=endpoints, loop=loop)
     if not app.ctx.agent.is_ready():
         logger.error("The model %s could not be loaded. Delete it and run `make train`.", model)
         raise StartupRefused(f"the model {model} could not be loaded. Delete it and run `make train`.")
-    patches.install_agent(app.ctx.agent, limits.action_timeout)
     logger.info("Safe to Ask is ready.")
 
 

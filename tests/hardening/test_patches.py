@@ -60,3 +60,27 @@ def test_other_warnings_go_through_the_scrubbed_log(caplog) -> None:  # type: ig
         patches.install_warnings()
         warnings.warn_explicit("line one\nFORGED ERROR line", UserWarning, "x.py", 1, registry={})
     assert caplog.records and "\n" not in caplog.records[-1].getMessage()
+
+
+async def test_every_failsafe_store_rasa_creates_keeps_nothing_and_reports() -> None:
+    """`install()` patches the class, so the store the agent wraps later is guarded too."""
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.gateway import _TROUBLE, TROUBLE_TRACKER_STORE
+    from bot.tracker_store import ForgetfulTrackerStore
+
+    class Down(InMemoryTrackerStore):
+        async def save(self, tracker: DialogueStateTracker) -> None:
+            raise ConnectionError("down")
+
+    patches.install(2.0)
+    store = FailSafeTrackerStore(Down(Domain.empty()))
+    trouble: set[str] = set()
+    token = _TROUBLE.set(trouble)
+    try:
+        await store.save(DialogueStateTracker("someone", []))
+    finally:
+        _TROUBLE.reset(token)
+    assert isinstance(store.fallback_tracker_store, ForgetfulTrackerStore) and trouble == {TROUBLE_TRACKER_STORE}
