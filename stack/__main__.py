@@ -22,8 +22,8 @@ def banner(stack: Stack, token_created: bool) -> str:
     text = f"""
 Safe to Ask is running.
   REST channel:   {url}/webhooks/rest/webhook
-                  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-                       -d '{{"sender": "'$(openssl rand -hex 16)'", "message": "can I stay in the UK?"}}'
+                  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' -d \\
+                    '{{"sender": "'$(openssl rand -hex 16)'", "message": "will the police tell the home office?"}}'
   Web widget:     {url}/widget/demo
   Staff console:  {url}/staff/   ({STAFF_TOKEN_HELP})
   Action server:  http://127.0.0.1:{stack.action_port}
