@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 
 import safelog
+from actions.settings import action_settings
 
 
 def main() -> None:
     safelog.install()
+    settings = action_settings()
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", 5055)))
-    parser.add_argument("--interface", default=os.environ.get("ACTION_SERVER_INTERFACE", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=settings.port)
+    parser.add_argument("--interface", default=settings.interface)
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(
@@ -26,7 +27,7 @@ def main() -> None:
     from rasa_sdk.endpoint import create_app
 
     app = create_app("actions")
-    app.run(args.interface, args.port, workers=int(os.environ.get("ACTION_SERVER_WORKERS", 1)), access_log=False)
+    app.run(args.interface, args.port, workers=settings.workers, access_log=False)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ from actions.directory.finder import Directory, Referrals, shared_directory
 from actions.directory.questions import ask_nation
 from actions.directory.ranking import ReferralRequest
 from actions.directory.render import render
+from actions.settings import action_settings
 from contract import channels, intents, metadata
 from contract.nations import known_nation
 
@@ -37,7 +37,7 @@ NATION_INTENT = intents.NATION
 
 def timeout_seconds() -> float:
     """How long a reply may wait for the directory before the static helplines are sent instead."""
-    return float(os.environ.get("DIRECTORY_TIMEOUT_SECONDS", "3"))
+    return action_settings().directory_timeout_seconds
 
 
 def normalise_language(value: Any) -> str | None:

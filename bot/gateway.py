@@ -1,22 +1,24 @@
 """The one path every channel takes into Rasa (REST, socket.io, SMS, staff).
 
-In order: clean the text, redact personal data, replace the sender id by its HMAC, apply rate
-limits, run Rasa with a time limit, then make sure the reply is never empty and never lacks the
-999 line when the message shows danger. "Delete this chat" removes the conversation afterwards.
+In order: replace the sender id by its HMAC and apply the rate limits (first, on the raw message,
+so a refused message costs almost nothing), clean the text, redact personal data, turn any "/"
+text that is not one of the project's own payloads into plain words (bot/public_input.py), run
+Rasa with a time limit, then make sure the reply is never empty and never lacks the 999 line
+when the message shows danger. A confirmed "delete this chat" (or the exact keyword) removes the
+conversation afterwards.
 Nothing here logs message text, and everything Rasa logs while handling it is scrubbed.
 
 Whatever breaks, `Gateway.handle` still returns a reply that carries the 999 line and the
 helplines: Rasa failing or too slow, a custom action failing or too slow (the action server or
 the directory down), the tracker store unreachable, or a bug in this module. Rasa hides the last
-three (it logs them and carries on with a partial or context-free reply), so `install_failure_hooks`
-makes them report here (`report_trouble`) for the message being handled.
+three (it logs them and carries on with a partial or context-free reply), so bot/patches.py makes
+them report here (`report_trouble`) for the message being handled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
-import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
@@ -25,18 +27,18 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.tracker_store import TrackerStore
-from rasa.shared.core.trackers import DialogueStateTracker
 
 import safelog
 from bot.danger import detect_danger
 from bot.pseudonyms import pseudonym
+from bot.public_input import PublicInput, public_input
 from bot.rate_limit import RateLimiter
 from bot.redaction import redact
 from bot.safety import SafetyLines, has_emergency_line, safety_lines
 from bot.settings import Settings, get_settings
 from bot.tracker_store import delete_conversation
 from contract.channels import is_public
-from contract.intents import UTTER_DELETED
+from contract.intents import CONFIRM_PAYLOAD, DELETE_PAYLOAD, UTTER_DELETED
 
 logger = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -45,6 +47,8 @@ DELETE_UTTERANCE = UTTER_DELETED
 # Text is redacted before it is cut to the message limit, with this much to spare, so that the
 # cut never leaves half a phone number or e-mail address for Rasa to see.
 REDACTION_MARGIN = 200
+# A refused (rate-limited) message is checked for danger on this many characters only.
+REFUSED_DANGER_CHARS = 500
 TROUBLE_ACTION = "action"
 TROUBLE_TRACKER_STORE = "tracker_store"
 
@@ -189,6 +193,7 @@ def report_trouble(kind: str) -> None:
 class Gateway:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
+        self.rules: PublicInput = public_input()
         self.per_sender = RateLimiter(self.settings.rate_per_sender_per_minute)
         self.per_address = RateLimiter(self.settings.rate_per_address_per_minute)
 
@@ -209,22 +214,35 @@ class Gateway:
         """
         try:
             sender = self.sender_id(incoming.channel, str(incoming.raw_sender))
+            if not self._allowed(sender, incoming.client_address):
+                with safelog.sensitive(sender, str(incoming.raw_sender), str(incoming.text)):
+                    return self._refused(sender, incoming.text)
             message = prepare(incoming.text, self.settings.max_message_chars)
+            text = self.rules.as_text(message.text)
         except Exception as error:
             logger.error("Could not prepare a message on channel %s: %s", incoming.channel, type(error).__name__)
             return last_resort()
-        secrets = (message.raw, message.text, sender, str(incoming.raw_sender), str(incoming.text))
+        secrets = (message.raw, message.text, text, sender, str(incoming.raw_sender), str(incoming.text))
         with safelog.sensitive(*secrets):
             try:
-                return await self._handle(incoming, message, sender, on_new_message, tracker_store, output)
+                return await self._handle(incoming, message, text, sender, on_new_message, tracker_store, output)
             except Exception as error:
                 logger.error("The gateway failed on channel %s: %s", incoming.channel, type(error).__name__)
                 return last_resort(sender)
+
+    def _refused(self, sender: str, text: Any) -> Outcome:
+        """A rate-limited message: no redaction and no Rasa, so that a flood costs almost nothing
+        (about 2 ms); only the danger check, on the message's first characters, so that a person
+        in danger who is refused still gets the helplines."""
+        raw, _ = clean_text(text, REFUSED_DANGER_CHARS)
+        danger = detect_danger(raw)
+        return Outcome(sender, [_note(self._rate_limited_text(danger))], danger=danger, rate_limited=True)
 
     async def _handle(
         self,
         incoming: Incoming,
         message: Prepared,
+        text: str,
         sender: str,
         on_new_message: OnNewMessage,
         tracker_store: TrackerStore | None,
@@ -232,18 +250,17 @@ class Gateway:
     ) -> Outcome:
         lines = safety_lines()
         outcome = Outcome(sender_id=sender, danger=detect_danger(message.text))
-        if not self._allowed(sender, incoming.client_address):
-            outcome.rate_limited = True
-            outcome.replies = [_note(self._rate_limited_text(outcome.danger))]
-            return outcome
-        if not message.text:
+        if not text:
             outcome.replies = [_note(f"{lines.empty}\n{lines.emergency}")]
             return outcome
         output = output or GatewayOutputChannel(incoming.channel)
         trouble: set[str] = set()
         token = _TROUBLE.set(trouble)
         try:
-            failed = await self._run_rasa(message.text, sender, incoming.channel, on_new_message, output)
+            if self.rules.deletes_at_once(text):
+                failed = await self._delete_at_once(sender, incoming.channel, on_new_message, output)
+            else:
+                failed = await self._run_rasa(text, sender, incoming.channel, on_new_message, output)
         finally:
             _TROUBLE.reset(token)
         outcome.replies = safety_net(
@@ -259,6 +276,17 @@ class Gateway:
             if not outcome.deleted:
                 outcome.replies.append(_note(safety_lines().delete_failed.format(minutes=self.settings.idle_minutes)))
         return outcome
+
+    async def _delete_at_once(
+        self, sender: str, channel: str, on_new_message: OnNewMessage, output: GatewayOutputChannel
+    ) -> bool:
+        """The exact keyword ("delete this chat"): ask and confirm in one go, through the same two
+        turns a button tap takes, so each channel gets its own wording of the answer. The
+        question's reply is dropped. True when Rasa failed."""
+        asked = GatewayOutputChannel(channel)
+        if await self._run_rasa(DELETE_PAYLOAD, sender, channel, on_new_message, asked):
+            return True
+        return await self._run_rasa(CONFIRM_PAYLOAD, sender, channel, on_new_message, output)
 
     def _rate_limited_text(self, danger: str | None) -> str:
         """The rate-limit notice: always the 999 line, and the helplines when the message shows
@@ -328,80 +356,11 @@ def reset_shared_gateway() -> None:
     _SHARED.clear()
 
 
-# ---------------------------------------------------------------------------------------------
-# Failures Rasa hides: custom actions and the tracker store (installed by bot/server.py)
-# ---------------------------------------------------------------------------------------------
-
-
-class ForgetfulTrackerStore(TrackerStore):
-    """Stands in while the real tracker store is unreachable: keeps nothing.
-
-    Rasa's own fallback is an in-memory store without expiry, which would hold every
-    conversation of an outage for the life of the process, beyond the reach of "delete this
-    chat". Here the person gets answers without conversation memory until the store is back.
-    """
-
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        return None
-
-    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return None
-
-    async def keys(self) -> Iterable[str]:
-        return []
-
-    async def delete(self, sender_id: str) -> None:
-        return None
-
-
-def _tracker_store_failed(error: Exception) -> None:
+def tracker_store_failed(error: Exception) -> None:
+    """What Rasa's fail-safe tracker store calls when the store fails (hooked in by bot/patches.py)."""
     report_trouble(TROUBLE_TRACKER_STORE)
     logger.error(
         "The tracker store is unreachable: %s. Answering without conversation memory, "
         "with the safety lines, until it is back.",
         describe(error),
     )
-
-
-def guard_tracker_store(store: Any) -> None:
-    """Make Rasa's fail-safe wrapper report failures and keep nothing while the store is down."""
-    from rasa.core.tracker_store import FailSafeTrackerStore
-
-    if isinstance(store, FailSafeTrackerStore):
-        store._on_tracker_store_error = _tracker_store_failed
-        store._fallback_tracker_store = ForgetfulTrackerStore(store.domain)
-
-
-def guard_remote_actions(timeout_seconds: float) -> None:
-    """Give custom actions a time limit and make their failures known to the gateway.
-
-    Rasa 3.6 waits up to 5 minutes for the action server, and when an action fails it logs,
-    drops the action's events and carries on: the person gets the answer without the
-    referrals that should follow it. Reported here, the gateway adds the helplines instead.
-    """
-    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-    from rasa.shared.exceptions import RasaException
-
-    original = getattr(RemoteAction.run, "__wrapped__", RemoteAction.run)
-
-    @functools.wraps(original)
-    async def run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return await asyncio.wait_for(original(self, *args, **kwargs), timeout=timeout_seconds)
-        except ActionExecutionRejection:
-            raise
-        except asyncio.TimeoutError:
-            report_trouble(TROUBLE_ACTION)
-            message = f"Custom action '{self.name()}' did not answer within {timeout_seconds:.1f} s"
-            raise RasaException(message) from None
-        except Exception:
-            report_trouble(TROUBLE_ACTION)
-            raise
-
-    RemoteAction.run = run  # type: ignore[method-assign]
-
-
-def install_failure_hooks(agent: Any, action_timeout_seconds: float) -> None:
-    """Called once the agent is loaded (bot/server.py)."""
-    guard_remote_actions(action_timeout_seconds)
-    guard_tracker_store(getattr(agent, "tracker_store", None))

@@ -1,25 +1,28 @@
 """Start the Rasa server the private way: `python -m bot.server --model models/x.tar.gz --port 5005`.
 
-Before anything else it installs the log scrubber, then refuses to start on a configuration
+Before anything else it checks the Rasa and Sanic versions and installs every patch (the log
+scrubber first, bot/patches.py), then refuses to start on a configuration
 that would keep data (a persistent tracker store, an event broker, the HTTP API without a
 token), without a usable model or without readable safety lines, with a message that says what
 to do. Nothing listens on the port until the model has loaded: a refused start is never a
 half-started server.
 
-HTTP hardening (all configurable through the environment, see `HttpLimits`):
+HTTP hardening (all configurable through the environment, see bot/settings.py):
 - bodies larger than MAX_BODY_BYTES are refused by Sanic itself (413) before they are buffered;
 - a request's clock starts at its first byte: the head and the body must arrive within
   SANIC_REQUEST_TIMEOUT seconds, however slowly a client trickles them (Sanic's own timer restarts
   on every byte, which lets a slow client hold a connection open for ever);
 - errors are short JSON that never echo the request, and 5xx errors carry the safety lines;
+- idle keep-alive connections are closed after SANIC_KEEP_ALIVE_TIMEOUT (5 s);
 - Rasa's "Hello from Rasa <version>" root page answers {"status": "ok"} instead.
+Every patch of Rasa, Sanic, logging and warnings internals is in bot/patches.py, which refuses any
+Rasa or Sanic version other than the ones it was written for.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import tarfile
 import zlib
@@ -29,11 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import safelog
-
-safelog.install()
-
-from bot.settings import PROJECT_ROOT, ensure_sender_secret  # noqa: E402
+from bot import patches
+from bot.settings import PROJECT_ROOT, Settings, ensure_sender_secret, export_endpoint_defaults
 
 logger = logging.getLogger("bot.server")
 ALLOWED_TRACKER_STORES = {
@@ -61,7 +61,7 @@ class StartupRefused(SystemExit):
 
 @dataclass(frozen=True)
 class HttpLimits:
-    """Sanic limits, from the environment (Sanic's own SANIC_* names, with safer defaults)."""
+    """Sanic's size and time limits (from the settings: Sanic's own SANIC_* names, safer defaults)."""
 
     max_body_bytes: int
     request_timeout: float
@@ -70,14 +70,13 @@ class HttpLimits:
     action_timeout: float
 
     @classmethod
-    def from_env(cls, max_body_bytes: int) -> HttpLimits:
-        env = os.environ
+    def from_settings(cls, settings: Settings) -> HttpLimits:
         return cls(
-            max_body_bytes=int(env.get("SANIC_REQUEST_MAX_SIZE", max_body_bytes)),
-            request_timeout=float(env.get("SANIC_REQUEST_TIMEOUT", 10)),
-            response_timeout=float(env.get("SANIC_RESPONSE_TIMEOUT", 60)),
-            keep_alive_timeout=float(env.get("SANIC_KEEP_ALIVE_TIMEOUT", 120)),
-            action_timeout=float(env.get("ACTION_TIMEOUT_SECONDS", 5)),
+            max_body_bytes=settings.request_max_size,
+            request_timeout=settings.request_timeout,
+            response_timeout=settings.response_timeout,
+            keep_alive_timeout=settings.keep_alive_timeout,
+            action_timeout=settings.action_timeout_seconds,
         )
 
 
@@ -149,44 +148,67 @@ def check_action_endpoint(endpoints: object) -> bool:
     return valid
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
+def parse_args(argv: list[str], settings: Settings) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=str(PROJECT_ROOT / "models"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    parser.add_argument("--interface", default=os.environ.get("RASA_INTERFACE", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=settings.port)
+    parser.add_argument("--interface", default=settings.interface)
     parser.add_argument("--endpoints", default=str(PROJECT_ROOT / "endpoints.yml"))
     parser.add_argument("--credentials", default=str(PROJECT_ROOT / "credentials.yml"))
     parser.add_argument("--enable-api", action="store_true", help="off by default; needs --auth-token")
-    parser.add_argument("--auth-token", default=os.environ.get("RASA_API_TOKEN"))
+    parser.add_argument("--auth-token", default=settings.api_token or None)
     parser.add_argument("--debug", action="store_true")
     return parser.parse_args(argv)
 
 
+def check_patches() -> None:
+    """Refuse a Rasa or Sanic other than the one bot/patches.py was written for."""
+    try:
+        patches.check_versions()
+    except patches.UnsupportedVersion as error:
+        raise StartupRefused(str(error)) from None
+
+
+def check_public_input() -> None:
+    """Read the payload allow-list and the id rules now, not on a person's first message."""
+    from bot.public_input import RULES_FILE, public_input
+
+    try:
+        public_input()
+    except Exception as error:
+        raise StartupRefused(f"{RULES_FILE} or data/responses/ is unreadable ({type(error).__name__}).") from None
+
+
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    check_patches()
     ensure_sender_secret()
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    args = parse_args(sys.argv[1:] if argv is None else argv, settings)
     model = check_model(Path(args.model))  # before the slow imports: a missing model fails at once
     check_safety_data()
+    check_public_input()
     from rasa.core import run as rasa_run
     from rasa.core.utils import AvailableEndpoints, number_of_sanic_workers
     from rasa.utils.common import configure_logging_and_warnings
 
-    from bot.settings import get_settings
     from bot.web import register_web
 
     configure_logging_and_warnings(logging.DEBUG if args.debug else logging.INFO)
+    patches.install(settings.action_timeout_seconds)  # after Rasa's filters, before anything logs a message
     configure_log_output(logging.DEBUG if args.debug else logging.INFO)
+    export_endpoint_defaults(settings)
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     check_endpoints(endpoints, args.enable_api, args.auth_token)
     check_action_endpoint(endpoints)
-    settings = get_settings()
-    limits = HttpLimits.from_env(settings.max_body_bytes)
+    limits = HttpLimits.from_settings(settings)
     channels = rasa_run.create_http_input_channels(None, args.credentials)
     cors = list(settings.allowed_origins) or None
     app = rasa_run.configure_app(channels, cors, args.auth_token, args.enable_api, port=args.port, endpoints=endpoints)
     harden(app, limits)
     register_web(app)
-    app.register_listener(partial(_load_agent, str(model), endpoints, limits), "before_server_start")
+    app.register_listener(partial(_load_agent, str(model), endpoints), "before_server_start")
     app.register_listener(rasa_run.close_resources, "after_server_stop")
     logger.info("Starting Safe to Ask on http://%s:%s", args.interface, args.port)
     app.run(
@@ -194,7 +216,7 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         workers=number_of_sanic_workers(endpoints.lock_store),
         access_log=False,
-        protocol=deadline_protocol(),
+        protocol=patches.deadline_protocol(),
     )
 
 
@@ -251,63 +273,13 @@ async def hide_version_banner(request: Any) -> Any:
     return None
 
 
-def deadline_protocol() -> type:
-    """Sanic's protocol, with a request deadline counted from the request's first byte.
-
-    Sanic restarts its timeout on every byte received, so a client that sends one byte every
-    few seconds keeps a request (and a connection) open for ever. Here the clock only restarts
-    between requests: the head and body must arrive within REQUEST_TIMEOUT, and the answer
-    must be sent within RESPONSE_TIMEOUT of the first byte. Websockets are left alone.
-    """
-    from sanic.exceptions import RequestTimeout
-    from sanic.http import Stage
-    from sanic.server.protocols.websocket_protocol import WebSocketProtocol
-
-    class DeadlineProtocol(WebSocketProtocol):
-        def data_received(self, data: bytes) -> None:
-            http = getattr(self, "_http", None)
-            under_way = self.websocket is None and http is not None and http.stage is not Stage.IDLE
-            started = self._time
-            super().data_received(data)
-            if under_way:
-                self._time = started
-
-        def check_timeouts(self) -> None:
-            http = getattr(self, "_http", None)
-            slow_body = (
-                self._task is not None
-                and http is not None
-                and http.stage is Stage.HANDLER
-                and not http.upgrade_websocket
-                and bool(http.request_body)
-                and self._elapsed() > self.request_timeout
-            )
-            if not slow_body:
-                return super().check_timeouts()
-            logger.info("Closed a request whose body did not arrive within %.0f s.", self.request_timeout)
-            http.exception = RequestTimeout("Request Timeout")
-            self._task.cancel()
-
-        def _elapsed(self) -> float:
-            from time import monotonic
-
-            return monotonic() - self._time
-
-    return DeadlineProtocol
-
-
-async def _load_agent(model: str, endpoints: object, limits: HttpLimits, app, loop) -> None:  # type: ignore[no-untyped-def]
+async def _load_agent(model: str, endpoints: object, app, loop) -> None:  # type: ignore[no-untyped-def]
     from rasa.core import agent
-
-    from bot import action_validation
-    from bot.gateway import install_failure_hooks
 
     app.ctx.agent = await agent.load_agent(model_path=model, endpoints=endpoints, loop=loop)
     if not app.ctx.agent.is_ready():
         logger.error("The model %s could not be loaded. Delete it and run `make train`.", model)
         raise StartupRefused(f"the model {model} could not be loaded. Delete it and run `make train`.")
-    install_failure_hooks(app.ctx.agent, limits.action_timeout)
-    action_validation.install()
     logger.info("Safe to Ask is ready.")
 
 

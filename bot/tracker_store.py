@@ -1,6 +1,6 @@
 """Tracker stores that forget: idle conversations expire, and "delete this chat" works at once.
 
-Only these two are allowed (bot/server.py refuses anything that keeps data indefinitely).
+Only the expiring in-memory and Redis stores are allowed (bot/server.py refuses anything that keeps data indefinitely).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.patches import wrapped_stores
 
 DEFAULT_IDLE_MINUTES = 30
 
@@ -63,6 +65,28 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         self._forget(sender_id)
 
 
+class ForgetfulTrackerStore(TrackerStore):
+    """Stands in while the real tracker store is unreachable: keeps nothing.
+
+    Rasa's own fallback is an in-memory store without expiry, which would hold every
+    conversation of an outage for the life of the process, beyond the reach of "delete this
+    chat". Here the person gets answers without conversation memory until the store is back
+    (bot/patches.py puts it in place).
+    """
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        return None
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return None
+
+    async def keys(self) -> Iterable[str]:
+        return []
+
+    async def delete(self, sender_id: str) -> None:
+        return None
+
+
 class PrivateRedisTrackerStore(RedisTrackerStore):
     """Redis store that insists on an expiry (`record_exp`) and can delete a conversation."""
 
@@ -77,23 +101,9 @@ class PrivateRedisTrackerStore(RedisTrackerStore):
         self.red.delete(self.key_prefix + sender_id)
 
 
-def _stores_inside(store: TrackerStore) -> Iterable[TrackerStore]:
-    """The store and every store Rasa wrapped it in or falls back to (FailSafeTrackerStore,
-    AwaitableTrackerStore, the fallback in-memory store used while the primary is failing)."""
-    seen: set[int] = set()
-    pending: list[Any] = [store]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        pending += [getattr(current, "_tracker_store", None), getattr(current, "_fallback_tracker_store", None)]
-
-
 async def delete_conversation(store: TrackerStore, sender_id: str) -> None:
     """Remove one conversation from every store that may hold it, whatever wraps them."""
-    for inner in _stores_inside(store):
+    for inner in wrapped_stores(store):
         if callable(getattr(inner, "delete", None)):  # ours (and the gateway's stand-in store)
             await inner.delete(sender_id)
         elif isinstance(inner, InMemoryTrackerStore):  # Rasa's own fallback while the primary fails

@@ -14,10 +14,14 @@ DANGER_ENTITY = "danger"
 
 UTTER_DANGER = "utter_danger"
 UTTER_DELETED = "utter_chat_deleted"
+UTTER_CONFIRM_DELETE = "utter_confirm_delete"
+# The payloads that delete a conversation: asked for, then confirmed (data/rules/conversation.yml).
+DELETE_PAYLOAD = f"/{DELETE_CHAT}"
+CONFIRM_PAYLOAD = "/affirm"
 UTTER_DEFAULT = "utter_default"
 
 # Intents answered by a response of their own whose name is not utter_answer_<topic>.
-RESPONSE_FOR = {DELETE_CHAT: UTTER_DELETED, DANGER: UTTER_DANGER, FALLBACK: UTTER_DEFAULT}
+RESPONSE_FOR = {DELETE_CHAT: UTTER_CONFIRM_DELETE, DANGER: UTTER_DANGER, FALLBACK: UTTER_DEFAULT}
 
 # Custom actions the Rasa server calls by name.
 ACTION_REFER = "action_refer"

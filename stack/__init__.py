@@ -15,22 +15,23 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contract.env import child_environment
+from stack.settings import launcher_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
 def base_env(**overrides: str) -> dict[str, str]:
     """Environment for both processes: telemetry off, project importable, ports known."""
-    env = dict(os.environ)
-    env.update(
+    return child_environment(
         RASA_TELEMETRY_ENABLED="false",
         PYTHONPATH=str(ROOT),
         PYTHONUNBUFFERED="1",
         TF_CPP_MIN_LOG_LEVEL="2",
-        CONVERSATION_IDLE_MINUTES=os.environ.get("CONVERSATION_IDLE_MINUTES", "30"),
+        CONVERSATION_IDLE_MINUTES=str(launcher_settings().idle_minutes),
+        **overrides,
     )
-    env.update(overrides)
-    return env
 
 
 def wait_for(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
@@ -66,7 +67,7 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def _env(self) -> dict[str, str]:
-        return base_env(ACTION_SERVER_PORT=str(self.action_port), **self.env)
+        return base_env(ACTION_SERVER_PORT=str(self.action_port), RASA_PORT=str(self.rasa_port), **self.env)
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)

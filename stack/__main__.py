@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import time
 
+from bot.settings import ensure_staff_token
 from stack import Stack
+from stack.settings import launcher_settings
+
+# Never the token itself: `make run`'s output may be kept in a terminal log or a CI log.
+STAFF_TOKEN_HELP = "token: run `grep STAFF_TOKEN .env` in the project folder"
+STAFF_TOKEN_NEW = "A staff console token was created in .env (STAFF_TOKEN); read it there, never share it by chat."
+
+
+def banner(stack: Stack, token_created: bool) -> str:
+    """What `make run` prints: where to talk to it, and how to read the staff token (never the
+    token itself, nor the sender secret: this output may be kept in a terminal or CI log)."""
+    url = stack.url
+    text = f"""
+Safe to Ask is running.
+  REST channel:   {url}/webhooks/rest/webhook
+                  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' -d \\
+                    '{{"sender": "'$(openssl rand -hex 16)'", "message": "will the police tell the home office?"}}'
+  Web widget:     {url}/widget/demo
+  Staff console:  {url}/staff/   ({STAFF_TOKEN_HELP})
+  Action server:  http://127.0.0.1:{stack.action_port}
+  Logs:           {stack.log_dir}/
+Press Ctrl-C to stop.
+"""
+    return text + (STAFF_TOKEN_NEW + "\n" if token_created else "")
 
 
 def main() -> int:
-    stack = Stack(
-        rasa_port=int(os.environ.get("RASA_PORT", 5005)), action_port=int(os.environ.get("ACTION_SERVER_PORT", 5055))
-    )
+    created = ensure_staff_token()
+    settings = launcher_settings()
+    stack = Stack(rasa_port=settings.rasa_port, action_port=settings.action_port)
     stopping = False
 
     def stop(*_: object) -> None:
@@ -28,21 +51,7 @@ def main() -> int:
         print(f"Could not start: {error}. See {stack.log_dir}/rasa.log and actions.log.", file=sys.stderr)
         stack.stop()
         return 1
-    url = stack.url
-    print(
-        f"""
-Safe to Ask is running.
-  REST channel:   {url}/webhooks/rest/webhook
-                  curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-                       -d '{{"sender": "demo", "message": "will the police tell the home office?"}}'
-  Web widget:     {url}/widget/demo
-  Staff console:  {url}/staff/   (token: STAFF_TOKEN in .env)
-  Action server:  http://127.0.0.1:{stack.action_port}
-  Logs:           {stack.log_dir}/
-Press Ctrl-C to stop.
-""",
-        flush=True,
-    )
+    print(banner(stack, created), flush=True)
     while not stopping:
         for name, process in stack.processes.items():
             if process.poll() is not None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack import ROOT, Stack, wait_for
+from stack.settings import launcher_settings
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 ENDPOINTS = ROOT / "endpoints-scaled.yml"
@@ -71,6 +72,7 @@ class ScaledStack:
     record_exp_seconds: int = 0  # 0: CONVERSATION_IDLE_MINUTES x 60
     database_url: str = ""
     sanic_workers: int = 1
+    connections_per_address: int = 0  # 0: NGINX_CONNECTIONS_PER_ADDRESS (64)
     debug: bool = False
     env: dict[str, str] = field(default_factory=dict)
     rasa: dict[str, Stack] = field(default_factory=dict)
@@ -88,29 +90,36 @@ class ScaledStack:
 
     def scaled_env(self) -> dict[str, str]:
         """What endpoints-scaled.yml and the servers read; explicit values win over defaults."""
-        idle_minutes = int(os.environ.get("CONVERSATION_IDLE_MINUTES", 30))
+        settings = launcher_settings()
+        idle_minutes = settings.idle_minutes
         values = {
             "ACTION_SERVER_HOST": "127.0.0.1",
             "REDIS_HOST": self.redis_host,
-            "REDIS_PASSWORD": os.environ.get("REDIS_PASSWORD", ""),
+            "REDIS_PASSWORD": settings.redis_password,
             "REDIS_PORT": str(self.redis_port),
             "REDIS_TRACKER_DB": "0",
             "REDIS_LOCK_DB": "1",
             "REDIS_KEY_PREFIX": self.key_prefix,
             "TRACKER_RECORD_EXP_SECONDS": str(self.record_exp_seconds or idle_minutes * 60),
-            "DATABASE_URL": self.database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            "DATABASE_URL": self.database_url or settings.database_url or DEFAULT_DATABASE_URL,
             "SANIC_WORKERS": str(self.sanic_workers),
             # A lock left by a server killed mid-turn blocks that conversation for this long (Rasa: 60 s).
-            "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "15"),
+            "TICKET_LOCK_LIFETIME": settings.ticket_lock_lifetime,
             # Behind exactly one proxy: the client address comes from nginx's X-Forwarded-For.
             "SANIC_PROXIES_COUNT": "1",
+            # The widget's pages come through the balancer: its origins are the ones socket.io allows.
+            "ALLOWED_ORIGINS": ",".join(
+                [*settings.allowed_origins, *(f"http://{h}:{self.public_port}" for h in ("127.0.0.1", "localhost"))]
+            ),
         }
         return {**values, **self.env}
 
     def nginx_values(self) -> dict[str, str]:
+        settings = launcher_settings()
         return {
             "RUN_DIR": str(self.log_dir / "nginx"),
-            "ERROR_LOG_LEVEL": os.environ.get("NGINX_ERROR_LOG_LEVEL", "crit"),
+            "ERROR_LOG_LEVEL": settings.nginx_error_log_level,
+            "CONNECTIONS_PER_ADDRESS": str(self.connections_per_address or settings.nginx_connections_per_address),
             "LISTEN_ADDRESS": "127.0.0.1",
             "PUBLIC_PORT": str(self.public_port),
             "ACTION_BALANCER_PORT": str(self.action_balancer_port),
@@ -230,24 +239,24 @@ class ScaledStack:
 
 
 def from_environment() -> ScaledStack:
-    """Ports and services from the environment (`.env`), with `make run`'s public port."""
-    get = os.environ.get
+    """Ports and services from the launcher's settings (environment and `.env`)."""
+    settings = launcher_settings()
     return ScaledStack(
-        public_port=int(get("RASA_PORT", 5005)),
-        action_balancer_port=int(get("ACTION_SERVER_PORT", 5055)),
-        rasa_ports=(int(get("RASA_PORT_A", 5011)), int(get("RASA_PORT_B", 5012))),
-        action_ports=(int(get("ACTION_PORT_A", 5061)), int(get("ACTION_PORT_B", 5062))),
-        redis_host=get("REDIS_HOST", "127.0.0.1"),
-        redis_port=int(get("REDIS_PORT", 6379)),
-        key_prefix=get("REDIS_KEY_PREFIX", "safetoask"),
-        sanic_workers=int(get("SANIC_WORKERS", 1)),
+        public_port=settings.rasa_port,
+        action_balancer_port=settings.action_port,
+        rasa_ports=settings.rasa_ports,
+        action_ports=settings.action_ports,
+        redis_host=settings.redis_host,
+        redis_port=settings.redis_port,
+        key_prefix=settings.redis_key_prefix,
+        sanic_workers=settings.sanic_workers,
     )
 
 
 def main() -> int:
-    from dotenv import load_dotenv
+    from bot.settings import ensure_staff_token
 
-    load_dotenv(ROOT / ".env")
+    created = ensure_staff_token()
     scaled = from_environment()
     stopping = False
 
@@ -263,6 +272,8 @@ def main() -> int:
         print(f"Could not start the scaled stack: {error}. Logs: {scaled.log_dir}/", file=sys.stderr)
         return 1
     print(_banner(scaled), flush=True)
+    if created:
+        print("A staff console token was created in .env (STAFF_TOKEN); read it there.", flush=True)
     while not stopping:
         for name, process in scaled.processes().items():
             if process.poll() is not None:
@@ -284,6 +295,7 @@ Safe to Ask (scaled) is running.
   Conversations:   Redis {scaled.redis_host}:{scaled.redis_port} db {env["REDIS_TRACKER_DB"]}, \
 prefix '{env["REDIS_KEY_PREFIX"]}', expiry {env["TRACKER_RECORD_EXP_SECONDS"]} s; locks in db {env["REDIS_LOCK_DB"]}
   Directory:       DATABASE_URL (PostgreSQL)
+  Staff console:   {scaled.url}/staff/   (token: run `grep STAFF_TOKEN .env`)
   Logs:            {scaled.log_dir}/
 Press Ctrl-C to stop."""
 

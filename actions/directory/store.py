@@ -8,7 +8,6 @@ takes an advisory lock first, so several action servers starting at once load it
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import tempfile
 import uuid
@@ -19,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dotenv import load_dotenv
 from sqlalchemy import create_engine, delete, event, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -38,6 +36,7 @@ from actions.directory.models import (
     Source,
     metadata,
 )
+from actions.settings import action_settings
 from contract.paths import ENV_FILE
 
 SCHEMA_VERSION = "1"
@@ -54,8 +53,7 @@ def _embedded_sqlite_url() -> str:
 
 def database_url(env_file: Path = ENV_FILE) -> str:
     """DATABASE_URL from the environment or `.env` (environment wins); embedded SQLite otherwise."""
-    load_dotenv(env_file)
-    url = os.environ.get("DATABASE_URL", "").strip()
+    url = action_settings(env_file).database_url
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     return url or _embedded_sqlite_url()
@@ -96,7 +94,7 @@ class Store:
 
     @classmethod
     def from_environment(cls) -> Store:
-        schema = os.environ.get("DIRECTORY_DB_SCHEMA") or None
+        schema = action_settings().directory_db_schema
         return cls(make_engine(database_url(), schema), schema)
 
     def session(self) -> Session:

@@ -2,8 +2,9 @@
 
 Same request and reply shape as Rasa's own RestInput ({"sender", "message"} in, a list of
 {"recipient_id", "text", "buttons"?} out), with bad input answered clearly instead of a 500:
-413 too large, 415 not JSON, 400 malformed or missing fields, 429 rate limited (the reply list
-is still sent, with the 999 line). Nothing the client sent is echoed except its own sender id,
+413 too large, 415 not JSON, 400 malformed or missing fields or a short or guessable sender id
+(which a second person could pick too, and so read the first one's conversation), 429 rate limited
+(the reply list is still sent, with the 999 line). Nothing the client sent is echoed except its own sender id,
 and only inside JSON.
 """
 
@@ -21,12 +22,16 @@ from sanic.response import HTTPResponse
 
 from bot.gateway import Gateway, Incoming, last_resort, shared_gateway
 from bot.json_body import BadRequest, read_json_object
+from bot.public_input import public_input
 from bot.settings import get_settings
 from contract import channels
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 256
+# The conversation id is the client's choice: anyone who sends the same one shares the conversation.
+MAKE_SENDER = "Use a new random id per conversation, e.g. from `openssl rand -hex 16`."
 RETRY_AFTER_SECONDS = 60
+EXAMPLE = '{"sender": "3f9c0a7be2d14c58a6e1b0d9c4f27a83", "message": "hello"}'
 
 
 def _error(status: int, problem: str) -> HTTPResponse:
@@ -36,7 +41,7 @@ def _error(status: int, problem: str) -> HTTPResponse:
 def parse_body(request: Request, max_bytes: int) -> tuple[dict[str, Any] | None, HTTPResponse | None]:
     """The JSON object sent, or the error reply that explains what was wrong with it."""
     try:
-        return read_json_object(request, max_bytes, '{"sender": "abc", "message": "hello"}'), None
+        return read_json_object(request, max_bytes, EXAMPLE), None
     except BadRequest as problem:
         return None, _error(problem.status, str(problem))
 
@@ -54,7 +59,10 @@ def read_message(body: dict[str, Any]) -> tuple[tuple[str, Any] | None, HTTPResp
         return None, _error(400, f'"sender" is too long (limit {MAX_SENDER_CHARS} characters).')
     message = body.get("message")
     if message is not None and (isinstance(message, bool) or not isinstance(message, (str, int, float))):
-        return None, _error(400, '"message" must be a string, for example {"sender": "abc", "message": "hello"}.')
+        return None, _error(400, f'"message" must be a string, for example {EXAMPLE}.')
+    weak = public_input().sender_id.problem(str(sender))
+    if weak:
+        return None, _error(400, f'"sender" {weak}. {MAKE_SENDER}')
     return (str(sender), message), None
 
 

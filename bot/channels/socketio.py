@@ -5,17 +5,17 @@ Speaks Rasa's protocol, so Rasa-compatible clients keep working:
 - the client emits `user_uttered` {"message", "session_id"}; replies come back as `bot_uttered`
   ({"text"}, or {"text", "quick_replies"} for buttons, split on blank lines like Rasa does).
 Additions, ignored by Rasa's clients:
-- `session_state` {"resumed": bool} after `session_confirm`: whether the server still holds this
-  conversation (it expires, and Exit deletes it), so the widget can say when it starts afresh;
+- `session_state` {"resumed": false} after `session_confirm`, always the same: the server never
+  says whether it holds a conversation for a session id (anyone could probe ids with it);
 - `exit` {"session_id"}: quick exit, deletes the conversation at once (the widget also sends a
   beacon to /widget/forget, because a page that is being replaced may not flush its socket);
 - `user_uttered` and `exit` acknowledge (socket.io ack) once every reply has been emitted.
 
 Privacy: the session id is only ever the *raw* sender handed to the gateway, which turns it into
 an HMAC before Rasa sees it; client metadata is dropped; nothing here logs ids or text.
-Origins: only `ALLOWED_ORIGINS` and the server's own origin may connect (engine.io refuses the
-handshake otherwise). One Sanic worker per process: socket.io keeps its sessions in memory, so a
-deployment with several processes needs sticky routing (see docs/channels.md).
+Origins: only the configured ones may connect (engine.io refuses the handshake otherwise), never
+judged by the Host or X-Forwarded-Host headers. One Sanic worker per process: socket.io keeps its
+sessions in memory, so a deployment with several processes needs sticky routing (docs/channels.md).
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ from contract import channels
 logger = logging.getLogger(__name__)
 CHANNEL = channels.SOCKETIO
 _SESSION_ID = re.compile(r"[\x21-\x7e]{1,128}")
+# The same answer whether or not the server holds a conversation for the session id asked for:
+# otherwise anyone could learn which ids are in use (security audit, finding 6). Kept for the
+# clients that read it; the widget greets once per page instead.
+SESSION_STATE = {"resumed": False}
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -55,24 +59,42 @@ def session_id_from(data: Any) -> str | None:
 
 
 def origin_checker(settings: Settings) -> Callable[[str | None, dict], bool]:
-    """engine.io's `cors_allowed_origins` callable: the configured origins, or the server's own.
+    """engine.io's `cors_allowed_origins` callable: exactly the configured origins.
 
-    Same-origin is judged against the Host header: a browser cannot forge it for a cross-site
-    page, and it keeps the demo page working whatever port the server runs on.
+    Never judged against the Host or X-Forwarded-Host headers: any client that is not a browser
+    sets those to whatever it likes (and a proxy may pass them on), so they prove nothing. Allowed:
+    ALLOWED_ORIGINS, the origin of PUBLIC_URL, and the server's own loopback origins on the port
+    the connection really arrived on (the TCP socket's, not a header), where the demo page is served.
     """
-    allowed = {o.rstrip("/") for o in settings.allowed_origins}
+    configured = {o.rstrip("/") for o in configured_origins(settings)}
 
     def check(origin: str | None, environ: dict | None = None) -> bool:
         if not origin:
             return False
-        if origin.rstrip("/") in allowed:
-            return True
-        environ = environ or {}
-        hosts = {h.split(",")[0].strip() for h in (environ.get("HTTP_HOST"), environ.get("HTTP_X_FORWARDED_HOST")) if h}
-        parts = urlsplit(origin)
-        return parts.scheme in ("http", "https") and parts.netloc in hosts
+        allowed = configured | loopback_origins(_local_port(environ or {}))
+        return str(origin).rstrip("/") in allowed
 
     return check
+
+
+def configured_origins(settings: Settings) -> set[str]:
+    """ALLOWED_ORIGINS, PUBLIC_URL's origin, and the loopback origins of the configured port."""
+    origins = set(settings.allowed_origins)
+    public = urlsplit(settings.public_url) if settings.public_url else None
+    if public is not None and public.scheme in ("http", "https") and public.netloc:
+        origins.add(f"{public.scheme}://{public.netloc}")
+    return origins | loopback_origins(settings.port)
+
+
+def loopback_origins(port: int | None) -> set[str]:
+    return {f"http://{host}:{port}" for host in ("127.0.0.1", "localhost")} if port else set()
+
+
+def _local_port(environ: dict) -> int | None:
+    """The server port the connection arrived on, from the socket itself."""
+    info = getattr(environ.get("sanic.request"), "conn_info", None)
+    port = getattr(info, "server_port", None)
+    return port if isinstance(port, int) and port > 0 else None
 
 
 def socket_messages(reply: dict[str, Any]) -> list[dict[str, Any]]:
@@ -151,9 +173,8 @@ class PrivateSocketIOInput(SocketIOInput):
         async def session_request(sid: str, data: Any = None) -> None:
             session = session_id_from(data) or uuid.uuid4().hex
             sessions[sid] = session
-            resumed = await _has_conversation(gateway, store(), session)
             await sio.emit("session_confirm", session, to=sid, namespace=self.namespace)
-            await sio.emit("session_state", {"resumed": resumed}, to=sid, namespace=self.namespace)
+            await sio.emit("session_state", SESSION_STATE, to=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any = None) -> dict[str, Any]:
@@ -177,17 +198,6 @@ class PrivateSocketIOInput(SocketIOInput):
             return {"deleted": bool(session)}
 
         return blueprint
-
-
-async def _has_conversation(gateway: Gateway, store: TrackerStore | None, session: str) -> bool:
-    """Whether the tracker store still holds this session's conversation."""
-    if store is None:
-        return False
-    try:
-        return await store.retrieve(gateway.sender_id(CHANNEL, session)) is not None
-    except Exception as error:  # a store failure must not break the chat
-        logger.warning("Could not look up a conversation: %s", type(error).__name__)
-        return False
 
 
 def _client_address(sio: AsyncServer, sid: str, namespace: str | None) -> str:

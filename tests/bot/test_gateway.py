@@ -122,3 +122,88 @@ async def test_every_public_reply_carries_the_999_line() -> None:
 async def test_staff_answers_have_no_footer() -> None:
     outcome = await Gateway(SETTINGS).handle(Incoming("staff", "a", "NRPF"), rasa_replying("An answer."), None)
     assert [r["text"] for r in outcome.replies] == ["An answer."]
+
+
+# --- Security audit (docs/security-audit.md) ----------------------------------------------------
+
+
+async def test_intent_syntax_from_outside_reaches_rasa_as_plain_words() -> None:
+    """Finding 2: "/intent{entities}" typed by anyone is text, not an intent."""
+    handler = rasa_replying("ok")
+    text = '/greet{"nation":"england"} he has a knife and says he will kill me tonight'
+    outcome = await Gateway(SETTINGS).handle(Incoming("rest", "a", text), handler, None)
+    assert not handler.seen[0].text.startswith("/")
+    assert "he has a knife" in handler.seen[0].text
+    assert outcome.danger and outcome.replies[0]["text"].startswith("If you are in danger now, call 999")
+
+
+@pytest.mark.parametrize("payload", ["/find_help", "/ask_privacy", "/danger_now", "/greet", "/affirm", "/deny"])
+async def test_the_projects_own_payloads_keep_their_meaning(payload: str) -> None:
+    handler = rasa_replying("ok")
+    await Gateway(SETTINGS).handle(Incoming("socketio", "a", payload), handler, None)
+    assert handler.seen[0].text == payload
+
+
+@pytest.mark.parametrize("text", ["/restart", "/session_start", '/find_help{"nation": "wales"}', "//find_help", "/"])
+async def test_any_other_slash_text_loses_its_slash(text: str) -> None:
+    handler = rasa_replying("ok")
+    await Gateway(SETTINGS).handle(Incoming("rest", "a", text), handler, None)
+    assert not handler.seen or not handler.seen[0].text.startswith("/")
+
+
+async def test_a_refused_message_is_never_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding 3: the rate limit comes first, on the raw message; redaction only for what passes."""
+    import bot.gateway as gateway_module
+
+    calls: list[str] = []
+    real = gateway_module.redact
+    monkeypatch.setattr(gateway_module, "redact", lambda text: calls.append(text) or real(text))
+    gateway = Gateway(SETTINGS)
+    for _ in range(SETTINGS.rate_per_sender_per_minute):
+        await gateway.handle(Incoming("rest", "a", "hello"), rasa_replying("ok"), None)
+    assert len(calls) == SETTINGS.rate_per_sender_per_minute
+    refused = await gateway.handle(Incoming("rest", "a", "a." * 1100 + " dot"), rasa_replying("ok"), None)
+    assert refused.rate_limited and len(calls) == SETTINGS.rate_per_sender_per_minute
+
+
+async def test_a_refused_message_costs_almost_nothing() -> None:
+    """Finding 3: 2,200 characters of the e-mail rule's worst case, refused, in under 5 ms (was 150)."""
+    import time
+
+    gateway = Gateway(SETTINGS)
+    for _ in range(SETTINGS.rate_per_sender_per_minute):
+        await gateway.handle(Incoming("rest", "a", "hello"), rasa_replying("ok"), None)
+    worst = "a." * 1100 + " dot"
+    timings = []
+    for _ in range(3):
+        began = time.perf_counter()
+        for _ in range(10):
+            refused = await gateway.handle(Incoming("rest", "a", worst), rasa_replying("ok"), None)
+        timings.append((time.perf_counter() - began) / 10 * 1000)
+    assert refused.rate_limited and min(timings) < 5, f"{min(timings):.1f} ms per refused message"
+
+
+async def test_deletion_by_words_asks_first() -> None:
+    """Finding 9: words the classifier reads as "delete" get the question, not the deletion."""
+    store = ExpiringInMemoryTrackerStore(domain=None)  # type: ignore[arg-type]
+    handler = rasa_replying("Delete this chat?", utter_action="utter_confirm_delete")
+    outcome = await Gateway(SETTINGS).handle(
+        Incoming("rest", "a", "please say back exactly what I type"), handler, store
+    )
+    assert not outcome.deleted and handler.seen[0].text == "please say back exactly what I type"
+
+
+@pytest.mark.parametrize("keyword", ["delete this chat", "Delete this chat.", "  DELETE CHAT!"])
+async def test_the_exact_keyword_deletes_at_once(keyword: str) -> None:
+    """Finding 9: the exact keyword is its own confirmation: asked and confirmed in one go."""
+    seen: list[str] = []
+
+    async def rasa(message: UserMessage) -> None:
+        seen.append(message.text)
+        utter = "utter_chat_deleted" if message.text == "/affirm" else "utter_confirm_delete"
+        await message.output_channel.send_response(message.sender_id, {"text": utter, "utter_action": utter})
+
+    store = ExpiringInMemoryTrackerStore(domain=None)  # type: ignore[arg-type]
+    outcome = await Gateway(SETTINGS).handle(Incoming("rest", "a", keyword), rasa, store)
+    assert seen == ["/delete_chat", "/affirm"] and outcome.deleted
+    assert [r["text"] for r in outcome.replies][0] == "utter_chat_deleted"

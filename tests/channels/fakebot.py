@@ -59,8 +59,8 @@ class ScriptedAgent:
         if text in ("/greet", "hello"):
             buttons = [{"title": "England", "payload": "/pick_england"}, {"title": "Wales", "payload": "/pick_wales"}]
             await out.send_text_with_buttons(sender, "Hello from the test bot. Where are you?", buttons)
-        elif text.startswith("/pick_"):
-            await out.send_text_message(sender, f"You picked {text[6:]}.")
+        elif text.lstrip("/").startswith("pick_"):  # not a project payload: the gateway drops the "/"
+            await out.send_text_message(sender, f"You picked {text.lstrip('/')[5:]}.")
         elif text == "count":
             await out.send_text_message(sender, f"Messages in this chat: {count}")
         elif text == "long":
@@ -70,7 +70,7 @@ class ScriptedAgent:
             await out.send_text_message(sender, markup)
         elif text == "html":
             await out.send_text_message(sender, '<img src=x onerror="alert(1)"> see https://example.com/x.')
-        elif text == "delete this chat":
+        elif text == "/affirm":  # the exact keyword "delete this chat": the gateway asks and confirms
             await out.send_response(sender, {"text": "Deleted.", "utter_action": "utter_chat_deleted"})
         elif text == "slow":
             await asyncio.sleep(60)

@@ -49,6 +49,10 @@ def test_origins_allowed_are_the_configured_ones_and_the_servers_own() -> None:
     assert check("https://charity.example.org", {})
     assert check("http://127.0.0.1:5005", {"HTTP_HOST": "127.0.0.1:5005"})
     assert not check("https://evil.example.com", {"HTTP_HOST": "127.0.0.1:5005"})
+    # Security audit finding 7: Host and X-Forwarded-Host prove nothing.
+    assert not check("https://evil.example.com", {"HTTP_HOST": "evil.example.com"})
+    assert not check("https://evil.example.com", {"HTTP_X_FORWARDED_HOST": "evil.example.com"})
+    assert not check("http://127.0.0.1:6001", {"HTTP_HOST": "127.0.0.1:6001"})
     assert not check("null", {"HTTP_HOST": "127.0.0.1:5005"})
     assert not check(None, {})
 
@@ -83,12 +87,16 @@ def test_exit_deletes_the_conversation_at_once(fakebot) -> None:
         assert texts(again.say("count")) == ["Messages in this chat: 1"]
 
 
-def test_resumed_session_is_reported(fakebot) -> None:
+def test_session_state_is_the_same_for_live_and_unknown_sessions(fakebot) -> None:
+    """Security audit finding 6: `resumed` must not tell anyone whether a session id is live."""
     session = new_session()
     with SocketChat(fakebot.url, session) as chat:
         chat.say("count")
     with SocketChat(fakebot.url, session) as again:
-        assert again.state == {"resumed": True}
+        live = again.state
+        assert texts(again.say("count")) == ["Messages in this chat: 2"]  # the conversation is live
+    with SocketChat(fakebot.url, new_session()) as unknown:
+        assert live == unknown.state == {"resumed": False}
 
 
 def test_beacon_endpoint_deletes_too(fakebot) -> None:
@@ -157,7 +165,7 @@ def test_stack_exit_deletes(stack) -> None:
     with SocketChat(stack.url, session) as chat:
         chat.say("hello")
     with SocketChat(stack.url, session) as chat:
-        assert chat.state == {"resumed": True}
+        assert chat.state == {"resumed": False}  # the same for a live session (finding 6)
         assert chat.exit() == {"deleted": True}
     with SocketChat(stack.url, session) as chat:
         assert chat.state == {"resumed": False}

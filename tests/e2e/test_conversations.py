@@ -125,3 +125,60 @@ def test_delete_this_chat_forgets_the_nation(say) -> None:
     say(sender, "delete this chat")
     reply = say(sender, "where can i get help")
     assert "0808 80 10 800" not in reply or "which part" in reply.lower()
+
+
+# --- Deleting (security audit finding 9) ----------------------------------------------------------
+
+
+def rest_turn(stack, sender: str, text: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    status, replies = post_json(f"{stack.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+    assert status == 200, replies
+    return replies
+
+
+def has_conversation(stack, sender: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the server still remembers the nation given earlier in this conversation."""
+    reply = "\n".join(r.get("text", "") for r in rest_turn(stack, sender, "where can i get help"))
+    return "which part" not in reply.lower()
+
+
+# Read as "delete this chat" by the classifier before the fix (the first by the red team's model).
+MISREAD_AS_DELETE = ["please say back exactly what I type", "get rid of him", "wipe my tears", "clear my head"]
+
+
+@pytest.mark.parametrize("text", MISREAD_AS_DELETE)
+def test_words_read_as_delete_get_a_question_and_delete_nothing(stack, text: str) -> None:  # type: ignore[no-untyped-def]
+    sender = new_sender()
+    rest_turn(stack, sender, "I live in Cardiff")
+    replies = rest_turn(stack, sender, text)
+    assert "Done. This conversation has been deleted" not in "\n".join(r.get("text", "") for r in replies)
+    assert has_conversation(stack, sender)
+
+
+def test_delete_by_words_asks_with_two_buttons_then_deletes_on_yes(stack) -> None:  # type: ignore[no-untyped-def]
+    sender = new_sender()
+    rest_turn(stack, sender, "I live in Cardiff")
+    asked = rest_turn(stack, sender, "can you wipe everything i wrote")
+    question = next(r for r in asked if r.get("buttons"))
+    assert question["text"].startswith("Delete this chat?")
+    assert [b["payload"] for b in question["buttons"]] == ["/affirm", "/deny"]
+    done = rest_turn(stack, sender, "/affirm")
+    assert done[0]["text"].startswith("Done. This conversation has been deleted")
+    assert not has_conversation(stack, sender)
+
+
+def test_no_keeps_the_chat(stack) -> None:  # type: ignore[no-untyped-def]
+    sender = new_sender()
+    rest_turn(stack, sender, "I live in Cardiff")
+    rest_turn(stack, sender, "/delete_chat")
+    kept = rest_turn(stack, sender, "/deny")
+    assert kept[0]["text"].startswith("Okay, nothing has been deleted")
+    assert has_conversation(stack, sender)
+
+
+def test_the_exact_keyword_deletes_at_once(stack) -> None:  # type: ignore[no-untyped-def]
+    sender = new_sender()
+    rest_turn(stack, sender, "I live in Cardiff")
+    done = rest_turn(stack, sender, "Delete this chat")
+    assert done[0]["text"].startswith("Done. This conversation has been deleted")
+    assert not has_conversation(stack, sender)

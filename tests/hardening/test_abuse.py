@@ -62,21 +62,21 @@ def assert_limited(reply) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_rest_per_sender_limit_follows_the_sender_across_addresses(limited) -> None:  # type: ignore[no-untyped-def]
-    sender = f"rl-{uuid.uuid4().hex[:8]}"
+    sender = f"rl-{uuid.uuid4().hex}"
     for _ in range(PER_SENDER):
         assert say(limited, sender, "hello", new_address()).status == 200
     assert_limited(say(limited, sender, "hello", new_address()))
     in_danger = assert_limited(say(limited, sender, "he is hitting me right now", new_address()))
     assert in_danger.lstrip().startswith(RATE_LIMITED) and any(p in in_danger for p in HELPLINE_PHONES)
-    assert say(limited, f"rl-{uuid.uuid4().hex[:8]}", "hello", new_address()).status == 200
+    assert say(limited, f"rl-{uuid.uuid4().hex}", "hello", new_address()).status == 200
 
 
 def test_rest_per_address_limit_counts_every_sender_from_that_address(limited) -> None:  # type: ignore[no-untyped-def]
     address = new_address()
     for _ in range(PER_ADDRESS):
-        assert say(limited, f"ra-{uuid.uuid4().hex[:8]}", "hello", address).status == 200
-    assert_limited(say(limited, f"ra-{uuid.uuid4().hex[:8]}", "hello", address))
-    assert say(limited, f"ra-{uuid.uuid4().hex[:8]}", "hello", new_address()).status == 200
+        assert say(limited, f"ra-{uuid.uuid4().hex}", "hello", address).status == 200
+    assert_limited(say(limited, f"ra-{uuid.uuid4().hex}", "hello", address))
+    assert say(limited, f"ra-{uuid.uuid4().hex}", "hello", new_address()).status == 200
 
 
 def test_sms_per_sender_limit_still_shows_999(limited) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +103,7 @@ def test_socketio_per_sender_limit_still_shows_999(limited) -> None:  # type: ig
 
 
 def test_cors_is_refused_to_other_origins(stack) -> None:  # type: ignore[no-untyped-def]
-    body = json.dumps({"sender": f"c-{uuid.uuid4().hex[:8]}", "message": "hello"}).encode()
+    body = json.dumps({"sender": f"c-{uuid.uuid4().hex}", "message": "hello"}).encode()
     evil = request(stack.url + REST_PATH, "POST", body, {"Content-Type": "application/json", "Origin": EVIL_ORIGIN})
     assert evil.headers.get("access-control-allow-origin") not in ("*", EVIL_ORIGIN), evil.headers
     preflight = request(
@@ -172,7 +172,7 @@ def test_root_page_does_not_give_the_rasa_version(stack) -> None:  # type: ignor
 PAGES = [
     ("GET", "/", None, {}),
     ("GET", "/webhooks/rest/", None, {}),
-    ("POST", REST_PATH, b'{"sender": "hdr", "message": "hello"}', {"Content-Type": "application/json"}),
+    ("POST", REST_PATH, b'{"sender": "hdr-5b0f2e9c7a1d48", "message": "hello"}', {"Content-Type": "application/json"}),
     ("POST", REST_PATH, b"{not json", {"Content-Type": "application/json"}),
     ("POST", REST_PATH, b"x" * 70_000, {"Content-Type": "application/json"}),
     ("GET", REST_PATH, None, {}),

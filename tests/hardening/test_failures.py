@@ -46,7 +46,7 @@ ACTION_TIMEOUT = 2.0
 
 def ask(stack, text: str) -> str:  # type: ignore[no-untyped-def]
     """One REST message from a new sender; asserts a 200 with replies and returns their text."""
-    reply = post_rest(stack.url, {"sender": f"fail-{uuid.uuid4().hex[:8]}", "message": text})
+    reply = post_rest(stack.url, {"sender": f"fail-{uuid.uuid4().hex}", "message": text})
     assert reply.status == 200, (reply.status, reply.text)
     return reply_texts(reply)
 

@@ -64,7 +64,7 @@ def assert_no_markup(body: str) -> None:
 
 @pytest.mark.parametrize("case", list(TEXTS))
 def test_rest_odd_text_gets_an_answer_with_the_999_line(stack, case: str) -> None:  # type: ignore[no-untyped-def]
-    reply = post_rest(stack.url, {"sender": f"h-{uuid.uuid4().hex[:8]}", "message": TEXTS[case]})
+    reply = post_rest(stack.url, {"sender": f"h-{uuid.uuid4().hex}", "message": TEXTS[case]})
     assert reply.status == 200, (reply.status, reply.text)
     assert reply.headers["content-type"].startswith("application/json")
     assert_security_headers(reply)
@@ -88,11 +88,15 @@ BODIES: dict[str, tuple[bytes, str, int]] = {
     "form encoded": (b"sender=s&message=hello", "application/x-www-form-urlencoded", 415),
     "json-ish type": (b'{"sender": "s", "message": "hello"}', "application/jsonp", 415),
     "over the size limit": (json.dumps({"sender": "s", "message": "a" * 70_000}).encode(), "application/json", 413),
-    "missing message": (b'{"sender": "s-missing"}', "application/json", 200),
-    "null message": (b'{"sender": "s-null", "message": null}', "application/json", 200),
-    "number message": (b'{"sender": "s-number", "message": 999}', "application/json", 200),
-    "utf-8 bom": (b'\xef\xbb\xbf{"sender": "s-bom", "message": "hello"}', "application/json", 200),
-    "charset parameter": (b'{"sender": "s-cs", "message": "hello"}', "application/json; charset=utf-8", 200),
+    "missing message": (b'{"sender": "s-missing-7c1e9a04b2d5f836"}', "application/json", 200),
+    "null message": (b'{"sender": "s-null-7c1e9a04b2d5f836", "message": null}', "application/json", 200),
+    "number message": (b'{"sender": "s-number-7c1e9a04b2d5f836", "message": 999}', "application/json", 200),
+    "utf-8 bom": (b'\xef\xbb\xbf{"sender": "s-bom-7c1e9a04b2d5f836", "message": "hello"}', "application/json", 200),
+    "charset parameter": (
+        b'{"sender": "7c1e9a04b2d5f8cs", "message": "hello"}',
+        "application/json; charset=utf-8",
+        200,
+    ),
 }
 
 
@@ -112,7 +116,7 @@ def test_rest_malformed_requests_get_a_clear_answer(stack, case: str) -> None:  
 
 @pytest.mark.parametrize("text", ["help me", "i need help"])
 def test_asking_for_help_gets_the_999_line(stack, text: str) -> None:  # type: ignore[no-untyped-def]
-    reply = post_rest(stack.url, {"sender": f"h-{uuid.uuid4().hex[:8]}", "message": text})
+    reply = post_rest(stack.url, {"sender": f"h-{uuid.uuid4().hex}", "message": text})
     assert reply.status == 200
     assert_safety_line(reply_texts(reply))
 
@@ -162,7 +166,7 @@ def _trickle(port: int, head: bytes, trickle: bytes, outcome: dict[str, Any]) ->
 
 
 def test_slow_clients_are_cut_off_and_others_are_still_served(stack) -> None:  # type: ignore[no-untyped-def]
-    body = json.dumps({"sender": "slow", "message": "hello " * 10}).encode()
+    body = json.dumps({"sender": "slow-9e4a1c7b3f02d658", "message": "hello " * 10}).encode()
     slow_body_head = (
         f"POST {REST_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     ).encode()
@@ -176,7 +180,7 @@ def test_slow_clients_are_cut_off_and_others_are_still_served(stack) -> None:  #
         thread.start()
     time.sleep(2)
     began = time.monotonic()
-    served = post_rest(stack.url, {"sender": f"h-{uuid.uuid4().hex[:8]}", "message": "hello"})
+    served = post_rest(stack.url, {"sender": f"h-{uuid.uuid4().hex}", "message": "hello"})
     assert served.status == 200 and time.monotonic() - began < 10, "others must still be served"
     for thread in threads:
         thread.join(90)

@@ -21,16 +21,16 @@ from bot.gateway import (
     DELETE_UTTERANCE,
     TROUBLE_ACTION,
     TROUBLE_TRACKER_STORE,
-    ForgetfulTrackerStore,
     Gateway,
     Incoming,
-    guard_remote_actions,
-    guard_tracker_store,
     prepare,
     report_trouble,
+    tracker_store_failed,
 )
+from bot.patches import guard_remote_actions, guard_tracker_store
 from bot.rate_limit import RateLimiter
 from bot.settings import Settings
+from bot.tracker_store import ForgetfulTrackerStore
 from tests.hardening.conftest import HELPLINE_PHONES, closed_port
 
 SETTINGS = Settings(sender_secret=b"k" * 32, rasa_timeout_seconds=0.5, rate_per_sender_per_minute=3)
@@ -135,7 +135,7 @@ async def test_remote_action_failure_is_reported_and_still_raised() -> None:
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
-    guard_remote_actions(2.0)
+    guard_remote_actions(2.0, lambda: report_trouble(TROUBLE_ACTION))
     action = RemoteAction("action_refer", EndpointConfig(url=f"http://127.0.0.1:{closed_port()}/webhook"))
     seen: list[str] = []
 
@@ -159,7 +159,7 @@ async def test_the_failsafe_store_keeps_nothing_while_the_real_one_is_down() -> 
             raise ConnectionError("down")
 
     store = FailSafeTrackerStore(Down(Domain.empty()))
-    guard_tracker_store(store)
+    guard_tracker_store(store, tracker_store_failed, ForgetfulTrackerStore(Domain.empty()))
     await store.save(DialogueStateTracker("someone", []))
     assert isinstance(store.fallback_tracker_store, ForgetfulTrackerStore)
     assert await store.fallback_tracker_store.retrieve("someone") is None

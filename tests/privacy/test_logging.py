@@ -237,3 +237,37 @@ def test_pseudonymous_ids_are_removed_outside_a_request(capture) -> None:
     output = stream.getvalue()
     assert sender not in output and output.count("[removed]") == 2
     assert "01f8ac5174de4ef0b728a9a21ac5b4e9" in output
+
+
+# --- Security audit finding 1: no text can forge a log line -----------------------------------
+
+FORGED = "hello\n2026-12-04 01:00:00,000 ERROR bot.gateway The tracker store is unreachable: ConnectionError"
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"])
+def test_a_line_break_in_a_record_never_starts_a_new_line(capture, separator: str) -> None:  # type: ignore[no-untyped-def]
+    logger, stream = capture
+    logger.error("Could not read %s", FORGED.replace("\n", separator))
+    written = stream.getvalue()
+    assert written.count("\n") == 1 and written.endswith("\n")
+    assert not any(line.startswith("2026") for line in written.splitlines())
+
+
+def test_every_control_character_is_escaped(capture) -> None:  # type: ignore[no-untyped-def]
+    logger, stream = capture
+    controls = "".join(chr(c) for c in [*range(32), *range(0x7F, 0xA0)])
+    logger.warning("value=<%s>", controls)
+    written = stream.getvalue()[:-1]
+    assert not [c for c in written if ord(c) < 32 or 0x7F <= ord(c) < 0xA0]
+    assert "\\x00" in written and "\\n" in written and "\\x1b" in written
+
+
+def test_a_traceback_keeps_its_lines_behind_a_bar(capture) -> None:  # type: ignore[no-untyped-def]
+    logger, stream = capture
+    try:
+        raise ValueError(FORGED)
+    except ValueError:
+        logger.exception("Failed")
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "ERROR safelog.test Failed"
+    assert all(line.startswith("    | ") for line in lines[1:]) and len(lines) > 2

@@ -46,7 +46,6 @@
     choices: "Choose an answer",
     typing: "Writing a reply",
     intro: "You don't need to give your name. To leave fast, press Exit or press Shift 3 times.",
-    restarted: "Your earlier chat has expired, so this is a new chat.",
     offlineRetry: "We will keep trying to connect.",
     moreLink: "More about staying private (opens in a new tab)"
   };
@@ -63,6 +62,7 @@
     socket: null,
     sessionId: null,
     talked: false,
+    greeted: false,
     exiting: false,
     offlineTimer: null,
     shiftCount: 0,
@@ -297,11 +297,11 @@
       online();
       socket.emit("session_request", { session_id: state.sessionId });
     });
-    socket.on("session_state", function (info) {
-      if (info && !info.resumed) {
-        if (state.talked) {
-          addMessage("bot", TEXT.restarted);
-        }
+    // The server answers session_state the same whether or not it holds the conversation (so no
+    // one can probe session ids): greet once per page, not on every reconnection.
+    socket.on("session_state", function () {
+      if (!state.greeted) {
+        state.greeted = true;
         socket.emit("user_uttered", { message: "/greet", session_id: state.sessionId });
       }
     });
