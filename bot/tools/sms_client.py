@@ -49,9 +49,7 @@ def ensure_local_token(env_file: Path = ROOT / ".env") -> bool:
         return False
     token = "local-" + secrets.token_hex(16)
     with env_file.open("a", encoding="utf-8") as handle:
-        handle.write(
-            "\n# Local token for `make sms` only: replace it by the Twilio account's auth token before live.\n"
-        )
+        handle.write("\n# Local token for `make sms` only: replace it by the Twilio auth token before going live.\n")
         handle.write(f"{TOKEN_NAME}={token}\n")
     os.environ[TOKEN_NAME] = token
     return True
