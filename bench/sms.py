@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.tools import sms_client
 from contract.safety_lines import safety_lines
 from stack import ROOT, base_env, wait_for
@@ -42,6 +44,7 @@ LEAD_INS = (
     "Here are some numbers that may help you:",
     "Thanks for your question, here is the info.",
 )
+MESSAGING_FILE = ROOT / "data" / "messaging.yml"
 SERVER_ENV = {"RATE_PER_ADDRESS_PER_MINUTE": "0", "RATE_PER_SENDER_PER_MINUTE": "0", "WHATSAPP_ENABLED": "1"}
 
 
@@ -98,6 +101,19 @@ def _options_whole(case: Case, texts: list[str]) -> bool:
     return all(f"{n} {title}" in joined for n, title in enumerate(case.options, 1))
 
 
+def _leads() -> tuple[str, ...]:
+    """The old lead-in lines, and the neutral leads the channel may open a text with now."""
+    data = yaml.safe_load(MESSAGING_FILE.read_text(encoding="utf-8")) if MESSAGING_FILE.exists() else {}
+    return (*LEAD_INS, *((data or {}).get("lock_screen") or {}).get("leads", ()))
+
+
+def _lead_chars(text: str) -> int:
+    """Characters a text spends on lead-in lines (the longest lead it opens with, and old ones anywhere)."""
+    opening = max((len(lead) for lead in _leads() if text.startswith(lead)), default=0)
+    inside = sum(len(lead) for lead in LEAD_INS if lead in text[opening:])
+    return opening + inside
+
+
 def measure_case(url: str, index: int, case: Case, whatsapp: bool, figures: Figures) -> None:
     sender = _sender(index, whatsapp)
     sms_client.send(url, sender, "DELETE", whatsapp)  # a fresh conversation, whatever ran before
@@ -126,7 +142,7 @@ def _count(case: Case, first: list[str], pages: list[str], figures: Figures) -> 
         figures.options_whole += _options_whole(case, first)
     figures.replies_over_three_texts += len(first) > 3
     figures.max_texts = max(figures.max_texts, len(first))
-    figures.lead_in_chars += sum(len(lead) for text in first for lead in LEAD_INS if lead in text)
+    figures.lead_in_chars += sum(_lead_chars(text) for text in first)
     if case.danger:
         figures.danger_cases += 1
         figures.danger_999_first += bool(first) and "999" in first[0]

@@ -53,6 +53,9 @@ class Settings:
     frame_ancestors: str = "'self'"
     twilio_auth_token: str = ""
     public_url: str = ""
+    # Scaled mode: Redis for the messaging channels' STOP list, options, MORE pages and rate limits.
+    shared_state_url: str = ""
+    whatsapp_enabled: bool = False  # WhatsApp through Twilio's WhatsApp sender: off unless configured
 
 
 @lru_cache(maxsize=1)
@@ -76,4 +79,6 @@ def get_settings() -> Settings:
         frame_ancestors=os.environ.get("FRAME_ANCESTORS", "'self'"),
         twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN", ""),
         public_url=os.environ.get("PUBLIC_URL", ""),
+        shared_state_url=os.environ.get("SHARED_STATE_URL", ""),
+        whatsapp_enabled=os.environ.get("WHATSAPP_ENABLED", "").lower() in ("1", "true", "yes"),
     )
