@@ -159,7 +159,10 @@ def compose(pieces: Sequence[Piece], profile: Profile) -> Composition:
         chosen.pop()  # the least important must piece (last in the layout) waits for MORE
     rests: dict[int, str] = {i: p.text for i, p in indexed if not p.must}
     rests.update({i: p.text for i, p in indexed if p.must and (i, p) not in chosen})
+    held = len(pieces)  # once a text is cut, nothing after it goes first: the rest of it comes next on MORE
     for i, piece in sorted((x for x in indexed if not x[1].must), key=lambda x: (x[1].rank, x[0])):
+        if i > held:
+            continue
         if piece.whole:
             trial = sorted([*chosen, (i, piece)], key=lambda item: item[0])
             if pack([*(p for _, p in trial), more], room) is not None:
@@ -174,7 +177,10 @@ def compose(pieces: Sequence[Piece], profile: Profile) -> Composition:
             left = "".join(tokens[count:]).strip()
             if left:
                 rests[i] = left
+                held = min(held, i)
             else:
                 rests.pop(i)
+        else:
+            held = min(held, i)
     texts = pack([*(p for _, p in chosen), more], room) or [more.text]
     return Composition(texts, [rests[i] for i in sorted(rests)])

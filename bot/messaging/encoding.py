@@ -25,6 +25,7 @@ _LOOKALIKES = str.maketrans(
      "—": "-", "‒": "-", "―": "-", "…": "...", "•": "-", "·": "-", "×": "x", "\u00a0": " ", "\u2009": " ",
      "\u202f": " ", "\t": " ", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"}
 )  # fmt: skip
+_DROPPED = {"So", "Sk", "Co", "Cn", "Cf", "Cs"}  # emoji, symbols, private and invisible characters
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -43,7 +44,7 @@ def _fold(char: str) -> str:
     if folded:
         return folded
     category = unicodedata.category(char)
-    return char if category[0] in "LMN" else ""  # a letter of another script stays; symbols, emoji go
+    return "" if category in _DROPPED else char  # other scripts (letters, their punctuation) stay
 
 
 def to_gsm(text: str) -> str:
