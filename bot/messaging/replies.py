@@ -141,11 +141,11 @@ def draft(
     pieces += [Piece(text, must=n == 0, rank=1) for n, text in enumerate(services[:BEST_NUMBERS])]
     pieces += [Piece(text, whole=False, rank=2 + n) for n, text in enumerate(a for a in answers if a)]
     pieces += option_pieces
+    pieces += [Piece(text, rank=20 + n) for n, text in enumerate(services[BEST_NUMBERS:])]
     national = (reading.referral or {}).get("national") or {}
     said = safety_lines().phones() if danger else set()
     if national.get("text") and not set(national.get("numbers") or ()) <= said:
-        pieces.append(Piece(plain(str(national["text"]), gsm), rank=20))
-    pieces += [Piece(text, rank=30 + n) for n, text in enumerate(services[BEST_NUMBERS:])]
+        pieces.append(Piece(plain(str(national["text"]), gsm), rank=40))
     pieces += [Piece(plain(note, gsm), must=True) for note in (*reading.notices, *notes)]
     if first and danger:
         pieces.append(Piece(profile.reminder, must=True))
