@@ -69,6 +69,8 @@ class ScriptedAgent:
             await out.send_text_message(sender, markup)
         elif text == "html":
             await out.send_text_message(sender, '<img src=x onerror="alert(1)"> see https://example.com/x.')
+        elif text == "privacy":
+            await out.send_response(sender, {"text": "Nothing is kept.", "utter_action": "utter_privacy"})
         elif text == "delete this chat":
             await out.send_response(sender, {"text": "Deleted.", "utter_action": "utter_chat_deleted"})
         elif text == "slow":
