@@ -58,6 +58,8 @@ class ReplayAgent:
         if index is not None and index < len(cases):
             for reply in cases[index].replies:
                 await out.send_response(sender, dict(reply))
+        elif words and words[0].startswith("/"):  # a numbered option's payload
+            await out.send_text_message(sender, f"You chose {words[0].split('{')[0][1:]}.")
         elif words == ["count"]:
             await out.send_text_message(sender, f"Messages in this chat: {count}")
         else:

@@ -6,10 +6,11 @@ In memory by default (one process). In the scaled mode (SHARED_STATE_URL, a Redi
 server reads and writes the same keys, so a STOP sent through one server silences the others.
 
 Why the STOP list also stays in each server's memory in Redis mode: the scaled mode's Redis keeps
-nothing on disk, so a Redis restart empties it. A marker key tells whether Redis still holds the
-list: while it is there, Redis is the truth (a START anywhere clears the STOP everywhere); when it
-is gone, every server writes back the STOPs it knows, at the latest `stop_resync_seconds` after
-Redis answers again (docs/channels.md: the window). A Redis failure falls back to memory.
+nothing on disk, so a Redis restart empties it. Each server keeps a marker key in Redis: while its
+marker is there, Redis is the truth (a START anywhere clears the STOP everywhere); when it is gone,
+Redis lost its data, and the server writes back every STOP it knows, at the latest
+`stop_resync_seconds` after Redis answers again (docs/channels.md: the window). STOPs and STARTs
+taken while Redis is unreachable are written once it is back. A Redis failure falls back to memory.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -116,6 +118,8 @@ class RedisState:
         self._checked = 0.0
         self._down_logged = 0.0
         self.pending: dict[str, bool] = {}  # STOP (True) or START (False) not yet written to Redis
+        # This server's own marker: every server must notice an emptied Redis, not only the first.
+        self.marker = f"{prefix}:{MARKER}:{secrets.token_hex(8)}"
 
     def key(self, kind: str, sender: str) -> str:
         return f"{self.prefix}:{kind}:{sender}"
@@ -167,8 +171,16 @@ class RedisState:
             return bool(await self.local.get(STOP, sender))
         if stopped:
             await self.local.put(STOP, sender, True)
-        else:
-            await self.local.drop(STOP, sender)
+            return True
+        if await self.local.get(STOP, sender):
+            try:  # known here, not in Redis: a START elsewhere, or Redis lost its data
+                await self.resync(force=True)
+                stopped = await self.client.exists(self.key(STOP, sender))
+            except Exception as error:
+                self._down(error)
+                return True
+            if not stopped:
+                await self.local.drop(STOP, sender)
         return bool(stopped)
 
     async def resync(self, force: bool = False) -> None:
@@ -180,15 +192,15 @@ class RedisState:
         if not force and now - self._checked < wording().memory["stop_resync_seconds"]:
             return
         self._checked = now
-        marker = f"{self.prefix}:{MARKER}"
-        if await self.client.exists(marker):
+        marker = self.marker
+        if await self.client.expire(marker, self.ttl[STOP]):
             return
         stops = self.local.maps[STOP]
         async with self.client.pipeline(transaction=False) as pipe:
             for sender in stops.live_keys():
                 if stops.get(sender):
                     pipe.set(self.key(STOP, sender), json.dumps(True), ex=self.ttl[STOP])
-            pipe.set(marker, "1")
+            pipe.set(marker, "1", ex=self.ttl[STOP])
             await pipe.execute()
         logger.warning("Messaging state: Redis held no STOP list; wrote back the %d this server knows.", len(stops))
 
@@ -209,6 +221,7 @@ class RedisState:
 
     async def keep_in_sync(self) -> None:
         """Runs for the life of the server: re-checks the marker even when no message arrives."""
+        logger.info("Messaging state: checking Redis every %.0f s.", wording().memory["stop_resync_seconds"])
         while True:
             await asyncio.sleep(wording().memory["stop_resync_seconds"])
             try:

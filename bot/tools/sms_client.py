@@ -85,6 +85,7 @@ def post(
     token: str | None = None,
     signed_url: str | None = None,
     tamper: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
     timeout: float = 30,
 ) -> tuple[int, str]:
     """POST one inbound message; signed for `signed_url` (default: the URL posted to) unless
@@ -94,7 +95,7 @@ def post(
     if signature is None:
         signature = sign(signed_url or url, form, token)
     form.update(tamper or {})
-    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", **(headers or {})}
     if signature:
         headers["X-Twilio-Signature"] = signature
     request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), headers=headers)

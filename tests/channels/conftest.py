@@ -31,15 +31,15 @@ class FakeBot:
 def serve(module: str, log: Path, **env: str):  # type: ignore[no-untyped-def]
     """Start `python -m module --port N` with the channels' test settings; yields its FakeBot."""
     port = free_port()
-    environment = base_env(
-        SENDER_ID_SECRET=os.environ["SENDER_ID_SECRET"],
-        TWILIO_AUTH_TOKEN=os.environ["TWILIO_AUTH_TOKEN"],
-        RASA_TIMEOUT_SECONDS="3",
-        PUBLIC_URL="",
-        WHATSAPP_ENABLED="1",
-        SHARED_STATE_URL="",
-        **env,
-    )
+    settings = {
+        "SENDER_ID_SECRET": os.environ["SENDER_ID_SECRET"],
+        "TWILIO_AUTH_TOKEN": os.environ["TWILIO_AUTH_TOKEN"],
+        "RASA_TIMEOUT_SECONDS": "3",
+        "PUBLIC_URL": "",
+        "WHATSAPP_ENABLED": "1",
+        "SHARED_STATE_URL": "",
+    }
+    environment = base_env(**{**settings, **env})
     with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", module, "--port", str(port)],
