@@ -23,6 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from stack import ROOT, Stack, wait_for
 
@@ -31,6 +32,16 @@ ENDPOINTS = ROOT / "endpoints-scaled.yml"
 DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/test"
 NAMES = ("a", "b")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
+
+
+def shared_state_url(host: str, port: int, password: str = "", db: int = 2) -> str:
+    """The Redis URL the messaging channels and the rate limiters share (bot/messaging/state.py)."""
+    auth = f":{quote(password, safe='')}@" if password else ""
+    return f"redis://{auth}{host}:{port}/{db}"
+
+
+def values_password() -> str:
+    return os.environ.get("REDIS_PASSWORD", "")
 
 
 def render_template(template: str, values: dict[str, str]) -> str:
@@ -104,6 +115,10 @@ class ScaledStack:
             "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "15"),
             # Behind exactly one proxy: the client address comes from nginx's X-Forwarded-For.
             "SANIC_PROXIES_COUNT": "1",
+            # SMS/WhatsApp STOP list, options, MORE pages and rate limits, shared by the servers (db 2).
+            "SHARED_STATE_URL": shared_state_url(
+                self.redis_host, self.redis_port, os.environ.get("REDIS_PASSWORD", "")
+            ),
         }
         return {**values, **self.env}
 
