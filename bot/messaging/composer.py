@@ -68,6 +68,14 @@ def _fit(tokens: list[str], start: int, free: int, room: Room) -> int:
     return good[-1] if good else end
 
 
+def _cut(token: str, free: int, encoding: str) -> int:
+    """How many characters of `token` fit in `free` units (at least one, so packing moves on)."""
+    count = 0
+    while count < len(token) and units(token[: count + 1], encoding) <= free:
+        count += 1
+    return max(count, 1)
+
+
 def _open(upcoming: str, room: Room) -> tuple[list[str], int]:
     """A new text: its neutral lead (if its start would tell) and the room left after it."""
     lead = lead_for(upcoming)
@@ -102,7 +110,8 @@ def pack(pieces: Sequence[Piece], room: Room) -> list[str] | None:
                 current = None
                 continue
             if end == 0:  # one "word" longer than a text (a long link): cut it
-                tokens[0:1] = [tokens[0][: free - sep], tokens[0][free - sep :]]
+                head = _cut(tokens[0], free - sep, room.encoding)
+                tokens[0:1] = [tokens[0][:head], tokens[0][head:]]
                 end = 1
             current.append("".join(tokens[:end]).rstrip())
             texts.append("\n".join(current))
@@ -123,9 +132,15 @@ def _prefix(piece: Piece, count: int, tokens: list[str]) -> Piece:
     return replace(piece, text=text)
 
 
+def _tokens(text: str, room: Room) -> list[str]:
+    """Words (phone numbers whole); a "word" longer than a quarter of a text (a long link) in chunks."""
+    size = max(room.single // 4, 1)
+    return [t[k : k + size] for t in _TOKEN.findall(text) for k in range(0, len(t), size)]
+
+
 def _longest_prefix(chosen: list[tuple[int, Piece]], index: int, piece: Piece, room: Room) -> int:
     """How many tokens of a splittable piece fit beside what is already chosen (0: none)."""
-    tokens = _TOKEN.findall(piece.text)
+    tokens = _tokens(piece.text, room)
     low, high = 0, len(tokens)
     while low < high:
         middle = (low + high + 1) // 2
@@ -172,7 +187,7 @@ def compose(pieces: Sequence[Piece], profile: Profile) -> Composition:
         with_more = [*chosen, (len(pieces), more)]
         count = _longest_prefix(with_more, i, piece, room)
         if count:
-            tokens = _TOKEN.findall(piece.text)
+            tokens = _tokens(piece.text, room)
             chosen = sorted([*chosen, (i, _prefix(piece, count, tokens))], key=lambda item: item[0])
             left = "".join(tokens[count:]).strip()
             if left:

@@ -252,3 +252,13 @@ def test_lock_screen_helper_matches_the_code() -> None:
         assert safe_on_lock_screen(text) == lockscreen.is_neutral(text), text
         assert lock_screen(text) == " ".join(lockscreen.preview(text).split())
     assert re.search(r"\d", helplines_line(None))
+
+
+def test_a_word_longer_than_a_text_still_moves_on_so_more_ends() -> None:
+    pages, rest = 0, [("https://example.com/" + "a" * 900)]
+    while rest:
+        pages += 1
+        assert pages < 10, "MORE must come to an end"
+        composition = compose([Piece(text, whole=False) for text in rest], SMS)
+        assert composition.texts and all(len(text) <= 160 for text in composition.texts)
+        rest = composition.rest
