@@ -105,6 +105,8 @@ def pack(pieces: Sequence[Piece], room: Room) -> list[str] | None:
             end = 0 if piece.whole and not fresh else _fit(tokens, 0, free - sep, room)
             if not fresh and units("".join(tokens[:end]), room.encoding) < MIN_TAIL:
                 end = 0  # a word or two at the end of a text reads badly: start the next one
+            if not fresh and piece.must and end and not _SENTENCE_END.search(tokens[end - 1]):
+                end = 0  # a question or a note that must arrive is split at a sentence end only
             if end == 0 and not fresh:
                 texts.append("\n".join(current))
                 current = None

@@ -102,7 +102,8 @@ class Conversations:
         pages = await self.state.get(PAGES, sender)
         if not pages:
             return said(wording().texts["no_more"], profile=self.profile)
-        pieces = [Piece(str(text), whole=False, rank=n) for n, text in enumerate(pages)]
+        short = self.profile.budgets[next(iter(self.profile.budgets))].single // 2  # a line: whole
+        pieces = [Piece(str(t), whole=len(str(t)) <= short, rank=n) for n, t in enumerate(pages)]
         texts, rest = texts_for(pieces, self.profile)
         await (self.state.put(PAGES, sender, rest) if rest else self.state.drop(PAGES, sender))
         return texts
