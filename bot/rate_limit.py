@@ -21,6 +21,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 DEFAULT_MAX_KEYS = 100_000
 REDIS_PREFIX = "safetoask:rate"
+REDIS_REST_SECONDS = 2.0
 
 
 class RateLimiter:
@@ -102,6 +103,7 @@ class RedisRateLimiter:
         self.secret = secret
         self.local = RateLimiter(per_minute, window_seconds)
         self._down_logged = 0.0
+        self._skip_until = 0.0  # after a failure, memory only for a moment: these calls block the event loop
 
     def _key(self, key: str) -> str:
         digest = hmac.new(self.secret, f"{self.name}:{key}".encode(), hashlib.sha256).hexdigest()
@@ -114,6 +116,8 @@ class RedisRateLimiter:
         if self._disabled(key):
             return False
         now = time.time() if now is None else now
+        if time.monotonic() < self._skip_until:
+            return self.local.full(key)
         try:
             return int(self.client.zcount(self._key(key), f"({now - self.window}", "+inf")) >= self.per_minute
         except Exception as error:
@@ -125,6 +129,9 @@ class RedisRateLimiter:
             return
         now = time.time() if now is None else now
         name = self._key(key)
+        if time.monotonic() < self._skip_until:
+            self.local.record(key)
+            return
         try:
             pipe = self.client.pipeline(transaction=False)
             pipe.zadd(name, {f"{now:.6f}:{secrets.token_hex(4)}": now})
@@ -146,6 +153,7 @@ class RedisRateLimiter:
 
     def _down(self, error: BaseException) -> None:
         now = time.monotonic()
+        self._skip_until = now + REDIS_REST_SECONDS
         if now - self._down_logged > 60:
             self._down_logged = now
             logger.error("Rate limits: Redis unreachable (%s); counting in this server's memory.", type(error).__name__)

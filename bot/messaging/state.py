@@ -29,6 +29,7 @@ from bot.messaging.wording import wording
 logger = logging.getLogger(__name__)
 MAX_KEYS = 100_000
 PREFIX = "safetoask:msg"
+REST_SECONDS = 2.0
 STOP, OPTIONS, PAGES, NOTICE, MARKER = "stop", "options", "pages", "notice", "alive"
 
 
@@ -105,6 +106,10 @@ class MemoryState:
         return True
 
 
+class RedisResting(ConnectionError):
+    """Redis failed a moment ago: this call uses memory without trying (see `REST_SECONDS`)."""
+
+
 class RedisState:
     """The same interface on Redis, with the STOP list mirrored in memory (see the module docstring)."""
 
@@ -117,6 +122,7 @@ class RedisState:
         self.ttl = {kind: int(expiry.seconds) for kind, expiry in self.local.maps.items()}
         self._checked = 0.0
         self._down_logged = 0.0
+        self._skip_until = 0.0  # after a failure, memory only for a moment: a dead Redis must not slow every reply
         self.pending: dict[str, bool] = {}  # STOP (True) or START (False) not yet written to Redis
         # This server's own marker: every server must notice an emptied Redis, not only the first.
         self.marker = f"{prefix}:{MARKER}:{secrets.token_hex(8)}"
@@ -128,6 +134,7 @@ class RedisState:
         if kind == STOP:
             return await self._stopped(sender)
         try:
+            self._check()
             raw = await self.client.get(self.key(kind, sender))
         except Exception as error:
             self._down(error)
@@ -138,6 +145,7 @@ class RedisState:
         if kind == STOP:
             await self.local.put(kind, sender, value)
         try:
+            self._check()
             await self.client.set(self.key(kind, sender), json.dumps(value), ex=self.ttl[kind])
         except Exception as error:
             self._down(error)
@@ -148,6 +156,7 @@ class RedisState:
     async def drop(self, kind: str, sender: str) -> None:
         await self.local.drop(kind, sender)
         try:
+            self._check()
             await self.client.delete(self.key(kind, sender))
         except Exception as error:
             self._down(error)
@@ -156,6 +165,7 @@ class RedisState:
 
     async def first(self, kind: str, sender: str) -> bool:
         try:
+            self._check()
             return bool(await self.client.set(self.key(kind, sender), "1", ex=self.ttl[kind], nx=True))
         except Exception as error:
             self._down(error)
@@ -164,6 +174,7 @@ class RedisState:
     async def _stopped(self, sender: str) -> bool:
         """Redis is the truth while its marker is there; else the STOPs known here are written back."""
         try:
+            self._check()
             await self.resync()
             stopped = await self.client.exists(self.key(STOP, sender))
         except Exception as error:
@@ -174,6 +185,7 @@ class RedisState:
             return True
         if await self.local.get(STOP, sender):
             try:  # known here, not in Redis: a START elsewhere, or Redis lost its data
+                self._check()
                 await self.resync(force=True)
                 stopped = await self.client.exists(self.key(STOP, sender))
             except Exception as error:
@@ -225,12 +237,20 @@ class RedisState:
         while True:
             await asyncio.sleep(wording().memory["stop_resync_seconds"])
             try:
-                await self.resync(force=True)
+                await self.resync(force=True)  # the probe: not skipped while the others wait
+                self._skip_until = 0.0
             except Exception as error:
                 self._down(error)
 
+    def _check(self) -> None:
+        if time.monotonic() < self._skip_until:
+            raise RedisResting()
+
     def _down(self, error: BaseException) -> None:
         now = time.monotonic()
+        if isinstance(error, RedisResting):
+            return
+        self._skip_until = now + REST_SECONDS
         if now - self._down_logged > 60:
             self._down_logged = now
             logger.error("Messaging state: Redis unreachable (%s); using this server's memory.", type(error).__name__)

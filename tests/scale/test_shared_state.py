@@ -126,6 +126,22 @@ def test_the_per_address_limit_holds_across_both_servers(pair: Pair) -> None:
     assert "a lot of messages" not in "\n".join(pair.send("b", number(), "count", address()))
 
 
+def test_redis_rate_limiters_share_one_window_and_hold_no_address(redis_server: PrivateRedis) -> None:
+    import redis
+
+    from bot.rate_limit import limiter_factory
+
+    url = f"redis://127.0.0.1:{redis_server.port}/3"
+    make = limiter_factory(url, b"test-secret")
+    one, two = make("address", 3), make("address", 3)
+    assert [one.allow("198.51.100.9"), two.allow("198.51.100.9"), one.allow("198.51.100.9")] == [True] * 3
+    assert not two.allow("198.51.100.9") and one.allow("198.51.100.10")
+    keys = [k.decode() for k in redis.Redis.from_url(url).keys("*")]
+    assert keys and not any("198.51.100" in k for k in keys), keys
+    down = limiter_factory("redis://127.0.0.1:1/0", b"test-secret")("sender", 1)  # nothing listens on port 1
+    assert down.allow("someone") and not down.allow("someone")  # counted in memory meanwhile
+
+
 def _stopped(pair: Pair, servers: str, phones: list[str], where: str) -> bool:
     """HELP as the probe: a keyword, so it never counts against the limits, and silent after STOP."""
     return all(pair.send(server, phone, "HELP", where) == [] for phone in phones for server in servers)
