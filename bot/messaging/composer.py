@@ -27,7 +27,8 @@ MIN_TAIL = 20
 @dataclass(frozen=True)
 class Piece:
     """One unit of a reply. `must`: in the first page whatever it costs; `whole`: never split
-    across texts; `rank`: the order optional pieces are given room in (lower first)."""
+    across texts; `rank`: the order optional pieces are given room in (lower first), and for must
+    pieces the order they give way in when even they do not fit (highest first)."""
 
     text: str
     must: bool = False
@@ -173,7 +174,8 @@ def compose(pieces: Sequence[Piece], profile: Profile) -> Composition:
     indexed = list(enumerate(pieces))
     chosen = [(i, p) for i, p in indexed if p.must]
     while chosen and pack([*(p for _, p in chosen), more], room) is None:
-        chosen.pop()  # the least important must piece (last in the layout) waits for MORE
+        # the least important must piece (highest rank, then last in the layout) waits for MORE
+        chosen.remove(max(chosen, key=lambda item: (item[1].rank, item[0])))
     rests: dict[int, str] = {i: p.text for i, p in indexed if not p.must}
     rests.update({i: p.text for i, p in indexed if p.must and (i, p) not in chosen})
     held = len(pieces)  # once a text is cut, nothing after it goes first: the rest of it comes next on MORE

@@ -2,7 +2,7 @@
 
 Why: on a shared or checked phone, the preview of a text can put the person at risk. Every text
 the messaging channels send opens neutrally (data/messaging.yml lists the telling words), except
-for the emergency line, which a person in danger must see first.
+for the 999 line (long or short form), which a person in danger must see first.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def emergency_opening() -> str:
 def is_neutral(text: str) -> bool:
     """True when the preview of `text` reveals nothing about its topic (the emergency line may lead)."""
     text = text.lstrip()
-    if text.startswith(emergency_opening()):
-        return True
+    if text.startswith((emergency_opening(), wording().texts["short_999"])):
+        return True  # the 999 line, long or short, is what must show first
     return not telling_words().search(" ".join(preview(text).split()))
 
 

@@ -22,6 +22,7 @@ from contract.channels import MESSAGING_PAYLOAD
 from contract.safety_lines import SafetyLines, safety_lines
 
 BEST_NUMBERS = 2
+GIVES_WAY = 9  # must pieces that wait for MORE first when even the must pieces do not fit (UCS-2)
 
 
 @dataclass
@@ -135,7 +136,7 @@ def draft(
     option_pieces, payloads = _options(reading.options, gsm, danger)
     pieces: list[Piece] = []
     if first and not danger:
-        pieces.append(Piece(profile.reminder, must=True))  # a neutral, useful opening
+        pieces.append(Piece(profile.reminder, must=True, rank=GIVES_WAY))  # a neutral, useful opening
     if danger:
         pieces += [Piece(plain(lines.danger_first(danger), gsm), must=True), Piece(helplines_line(nation), must=True)]
     pieces += [Piece(text, must=n == 0, rank=1) for n, text in enumerate(services[:BEST_NUMBERS])]
@@ -146,9 +147,9 @@ def draft(
     said = safety_lines().phones() if danger else set()
     if national.get("text") and not set(national.get("numbers") or ()) <= said:
         pieces.append(Piece(plain(str(national["text"]), gsm), rank=40))
-    pieces += [Piece(plain(note, gsm), must=True) for note in (*reading.notices, *notes)]
+    pieces += [Piece(plain(note, gsm), must=True, rank=GIVES_WAY - 1) for note in (*reading.notices, *notes)]
     if first and danger:
-        pieces.append(Piece(profile.reminder, must=True))
+        pieces.append(Piece(profile.reminder, must=True, rank=GIVES_WAY))
     return Draft(pieces, payloads)
 
 

@@ -39,7 +39,9 @@ def lock_screen(text: str) -> str:
 
 
 def safe_on_lock_screen(text: str) -> bool:
-    return text.lstrip().startswith(EMERGENCY_OPENING) or not telling().search(lock_screen(text))
+    """Neutral, or the 999 line (the long or the short form) first."""
+    opening = text.lstrip().startswith((EMERGENCY_OPENING, data()["texts"]["short_999"]))
+    return opening or not telling().search(lock_screen(text))
 
 
 def septets(text: str) -> int:

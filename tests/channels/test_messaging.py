@@ -262,3 +262,11 @@ def test_a_word_longer_than_a_text_still_moves_on_so_more_ends() -> None:
         composition = compose([Piece(text, whole=False) for text in rest], SMS)
         assert composition.texts and all(len(text) <= 160 for text in composition.texts)
         rest = composition.rest
+
+
+def test_when_even_the_must_pieces_do_not_fit_the_999_line_stays_and_the_reminder_waits() -> None:
+    buttons = [{"title": t, "payload": f"/{n}"} for n, t in enumerate(["England", "Wales", "Scotland", "NI", "No"])]
+    question = "أي جزء من المملكة المتحدة أنت فيه؟ أجب برقم. لا يجب أن تقول."
+    texts = compose_reply([{"text": "جواب قصير.", "buttons": buttons}, {"text": question, "buttons": []}], first=True)
+    assert len(texts) <= 3 and "999" in "\n".join(texts)
+    assert all(encoding.units(t, encoding.UCS2) <= 70 for t in texts)
