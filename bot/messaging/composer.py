@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from bot.messaging.encoding import encoding_for, units
 from bot.messaging.lockscreen import lead_for
@@ -58,15 +59,15 @@ def room_for(profile: Profile, pieces: Sequence[Piece]) -> Room:
 def _fit(tokens: list[str], start: int, free: int, room: Room) -> int:
     """Index after the last token that fits `free` units, ending on a sentence when that still
     fills half of it (separate texts can arrive out of order, so each should read on its own)."""
-    used, end = 0, start
+    used, end, sentence = 0, start, None
     while end < len(tokens) and used + units(tokens[end].rstrip(), room.encoding) <= free:
         used += units(tokens[end], room.encoding)
         end += 1
+        if _SENTENCE_END.search(tokens[end - 1]) and used >= free // 2:
+            sentence = end
     if end == len(tokens) or end == start:
         return end
-    breaks = [k for k in range(start + 1, end + 1) if _SENTENCE_END.search(tokens[k - 1])]
-    good = [k for k in breaks if units("".join(tokens[start:k]), room.encoding) >= free // 2]
-    return good[-1] if good else end
+    return sentence or end
 
 
 def _cut(token: str, free: int, encoding: str) -> int:
@@ -77,9 +78,14 @@ def _cut(token: str, free: int, encoding: str) -> int:
     return max(count, 1)
 
 
+@lru_cache(maxsize=512)
+def _lead(upcoming: str) -> str:
+    return lead_for(upcoming)
+
+
 def _open(upcoming: str, room: Room) -> tuple[list[str], int]:
     """A new text: its neutral lead (if its start would tell) and the room left after it."""
-    lead = lead_for(upcoming)
+    lead = _lead(upcoming)
     return ([lead] if lead else []), room.single - units(lead, room.encoding)
 
 
@@ -169,6 +175,7 @@ def compose(pieces: Sequence[Piece], profile: Profile) -> Composition:
     room = room_for(profile, pieces)
     everything = pack(pieces, room)
     if everything is not None:
+        _lead.cache_clear()
         return Composition(everything)
     more = Piece(wording().texts["more"], must=True)
     indexed = list(enumerate(pieces))
@@ -202,4 +209,5 @@ def compose(pieces: Sequence[Piece], profile: Profile) -> Composition:
         else:
             held = min(held, i)
     texts = pack([*(p for _, p in chosen), more], room) or [more.text]
+    _lead.cache_clear()  # the cache only spares the trials of one reply: no text outlives it
     return Composition(texts, [rests[i] for i in sorted(rests)])

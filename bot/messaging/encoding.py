@@ -20,6 +20,7 @@ GSM_BASIC = set(
     "abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM_EXTENDED = set("^{}\\[~]|€")
+_EXTENDED_CHARS = tuple(GSM_EXTENDED)
 _LOOKALIKES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"', "–": "-",
      "—": "-", "‒": "-", "―": "-", "…": "...", "•": "-", "·": "-", "×": "x", "\u00a0": " ", "\u2009": " ",
@@ -77,7 +78,7 @@ def units(text: str, encoding: str = GSM7) -> int:
     """Length as the network counts it: septets (extension characters take two), UTF-16 code
     units (a character outside the BMP, most emoji, takes two), or characters."""
     if encoding == GSM7:
-        return sum(2 if c in GSM_EXTENDED else 1 for c in text)
+        return len(text) + sum(text.count(c) for c in _EXTENDED_CHARS if c in text)
     if encoding == UCS2:
         return len(text.encode("utf-16-le")) // 2
     return len(text)

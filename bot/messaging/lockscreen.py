@@ -13,6 +13,8 @@ from functools import lru_cache
 from bot.messaging.wording import wording
 from contract.safety_lines import safety_lines
 
+_WORD = re.compile(r"\S*")
+
 
 @lru_cache(maxsize=1)
 def telling_words() -> re.Pattern[str]:
@@ -24,7 +26,7 @@ def preview(text: str) -> str:
     limit = wording().preview_chars
     head = text[:limit]
     if head and not head[-1].isspace():
-        head += re.match(r"\S*", text[limit:]).group(0)  # type: ignore[union-attr]
+        head += _WORD.match(text, limit).group(0)  # type: ignore[union-attr]
     return head
 
 
