@@ -13,12 +13,13 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup node train run test validate lint unit stories nlu-eval e2e browser directory-check bench soak profile audit run-scaled nginx wordlist clean
+.PHONY: help setup node train run test validate lint unit stories nlu-eval e2e browser directory-check bench soak profile audit run-scaled nginx wordlist sms clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (REST, widget, staff console)"
 	@echo "make test   - set up, validate, train, and run every test"
 	@echo "make bench  - measure latency, throughput, memory and training time"
+	@echo "make sms    - text the running assistant from the terminal, as a phone would (WHATSAPP=1 for WhatsApp)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/find_python.sh
 	@PY310=$$(scripts/find_python.sh) || exit 1; \
@@ -96,6 +97,10 @@ bench: $(MODEL) nginx node wordlist
 
 profile: $(MODEL)
 	$(PY) -m bench.profile
+
+# Try SMS (or WhatsApp: make sms WHATSAPP=1) against a running `make run`, without a Twilio account.
+sms: setup
+	$(PY) -m bot.tools.sms_client $(if $(WHATSAPP),--whatsapp) $(if $(URL),--url $(URL))
 
 run-scaled: $(MODEL) nginx node
 	$(PY) -m stack.scaled

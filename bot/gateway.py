@@ -32,7 +32,7 @@ import safelog
 from bot.danger import detect_danger
 from bot.pseudonyms import pseudonym
 from bot.public_input import PublicInput, public_input
-from bot.rate_limit import RateLimiter
+from bot.rate_limit import LimiterFactory, limiter_factory
 from bot.redaction import redact
 from bot.safety import SafetyLines, has_emergency_line, safety_lines
 from bot.settings import Settings, get_settings
@@ -191,11 +191,13 @@ def report_trouble(kind: str) -> None:
 
 
 class Gateway:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, limiters: LimiterFactory | None = None) -> None:
         self.settings = settings or get_settings()
         self.rules: PublicInput = public_input()
-        self.per_sender = RateLimiter(self.settings.rate_per_sender_per_minute)
-        self.per_address = RateLimiter(self.settings.rate_per_address_per_minute)
+        # In memory, or shared by every server in Redis when SHARED_STATE_URL is set (scaled mode).
+        make = limiters or limiter_factory(self.settings.shared_state_url, self.settings.sender_secret)
+        self.per_sender = make("sender", self.settings.rate_per_sender_per_minute)
+        self.per_address = make("address", self.settings.rate_per_address_per_minute)
 
     def sender_id(self, channel: str, raw_sender: str) -> str:
         return pseudonym(self.settings.sender_secret, channel, raw_sender)

@@ -59,6 +59,9 @@ class Settings:
     interface: str = "127.0.0.1"
     api_token: str = ""
     endpoint_defaults: dict[str, str] = field(default_factory=dict)
+    # Scaled mode: Redis for the messaging channels' STOP list, options, MORE pages and rate limits.
+    shared_state_url: str = ""
+    whatsapp_enabled: bool = False  # WhatsApp through Twilio's WhatsApp sender: off unless configured
 
 
 def endpoint_defaults(env: Env, idle_minutes: int) -> dict[str, str]:
@@ -107,6 +110,8 @@ def from_env(env: Env) -> Settings:
         interface=env.text("RASA_INTERFACE", "127.0.0.1"),
         api_token=env.text("RASA_API_TOKEN"),
         endpoint_defaults=endpoint_defaults(env, idle),
+        shared_state_url=env.text("SHARED_STATE_URL"),
+        whatsapp_enabled=env.text("WHATSAPP_ENABLED").lower() in ("1", "true", "yes"),
     )
 
 

@@ -20,14 +20,20 @@ class Style(str, Enum):
 REST = "rest"
 SOCKETIO = "socketio"
 TWILIO = "twilio"
+WHATSAPP = "whatsapp"  # Twilio's WhatsApp sender: the SMS style, with WhatsApp's budget (bot/messaging)
 STAFF = "staff"
 
 STYLES: dict[str, Style] = {
     REST: Style.WEB,
     SOCKETIO: Style.WEB,
     TWILIO: Style.SMS,
+    WHATSAPP: Style.SMS,
     STAFF: Style.STAFF,
 }
+# The messaging channels (SMS, WhatsApp) take their answers' `channel: twilio` variants: the shortest form.
+RESPONSE_VARIANT = {WHATSAPP: TWILIO}
+# Key of the structured referral reply action_refer adds for the SMS style (read by bot/messaging).
+MESSAGING_PAYLOAD = "messaging"
 # Rasa's own test runners (`rasa test core`, the shell) pass no channel or these names.
 RASA_INTERNAL = frozenset({"cmdline", "collector", "callback", "inspector"})
 KNOWN = frozenset(STYLES)

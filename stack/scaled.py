@@ -23,6 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from stack import ROOT, Stack, wait_for
 from stack.settings import launcher_settings
@@ -32,6 +33,16 @@ ENDPOINTS = ROOT / "endpoints-scaled.yml"
 DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/test"
 NAMES = ("a", "b")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
+
+
+def shared_state_url(host: str, port: int, password: str = "", db: int = 2) -> str:
+    """The Redis URL the messaging channels and the rate limiters share (bot/messaging/state.py)."""
+    auth = f":{quote(password, safe='')}@" if password else ""
+    return f"redis://{auth}{host}:{port}/{db}"
+
+
+def values_password() -> str:
+    return settings.redis_password
 
 
 def render_template(template: str, values: dict[str, str]) -> str:
@@ -110,6 +121,10 @@ class ScaledStack:
             # The widget's pages come through the balancer: its origins are the ones socket.io allows.
             "ALLOWED_ORIGINS": ",".join(
                 [*settings.allowed_origins, *(f"http://{h}:{self.public_port}" for h in ("127.0.0.1", "localhost"))]
+            ),
+            # SMS/WhatsApp STOP list, options, MORE pages and rate limits, shared by the servers (db 2).
+            "SHARED_STATE_URL": shared_state_url(
+                self.redis_host, self.redis_port, settings.redis_password
             ),
         }
         return {**values, **self.env}

@@ -2,7 +2,8 @@
 
 - web (REST, socket.io, and anything unknown): a short list, each service with its numbers, hours
   and what it is, plus one call/chat/link button per service (`url` set, `payload` = the same url);
-- SMS (twilio): plain ASCII text, one service a line, a neutral first line for lock screens;
+- SMS style (twilio, whatsapp): plain ASCII text, one service a line, and the same as structure in
+  `json_message` (bot/messaging composes the texts from it: best numbers first, the rest on MORE);
 - staff: the structured referrals in `json_message` plus a compact text the call handler can read.
 Government bodies and Home Office contractors carry their label in every shape.
 """
@@ -19,14 +20,13 @@ from actions.directory.finder import Referrals
 from actions.directory.hours import describe, is_open, weekly_summary
 from actions.directory.listing import ContactView, Listing
 from actions.directory.ranking import match_level
-from contract.channels import Style, reply_style
+from contract.channels import MESSAGING_PAYLOAD, Style, reply_style
 from contract.staff_payload import StaffPayload, StaffReferral
 
 INDEPENDENCE_NOTE = (
     '"Independent" means not part of government. Most services still share information '
     "if someone's life or a child is at serious risk."
 )
-SMS_HEADER = "Here are some numbers that may help you:"  # 40 neutral characters for lock screens
 SMS_FOOTER = "Delete this thread if it is not safe to keep."
 _CONTACT_WORDS = {
     "phone": "Call",
@@ -63,7 +63,7 @@ def style_for(channel: str | None) -> Style:
 def render(referrals: Referrals, vocabulary: Vocabulary, channel: str | None) -> Reply:
     style = style_for(channel)
     if style == Style.SMS:
-        return Reply(sms_text(referrals, vocabulary))
+        return Reply(sms_text(referrals, vocabulary), json_message=sms_json(referrals))
     if style == Style.STAFF:
         return Reply(staff_text(referrals, vocabulary), json_message=staff_json(referrals, vocabulary))
     return Reply(web_text(referrals, vocabulary), buttons=web_buttons(referrals.listings))
@@ -184,7 +184,22 @@ def _sms_nations(referrals: Referrals) -> list[str]:
 
 def sms_text(referrals: Referrals, vocabulary: Vocabulary) -> str:
     items = [sms_item(listing, referrals.at) for listing in referrals.listings]
-    return "\n".join([SMS_HEADER, *items, *_sms_nations(referrals), SMS_FOOTER])
+    return "\n".join([*items, *_sms_nations(referrals), SMS_FOOTER])
+
+
+def _sms_numbers(listing: Listing) -> list[str]:
+    return [c.value for c in (*listing.contacts_of("phone")[:1], *listing.contacts_of("text")[:1])]
+
+
+def sms_json(referrals: Referrals) -> dict[str, Any]:
+    """The SMS reply as structure, in list order: the messaging channels choose what fits in a few
+    texts (the first services' numbers first) and keep the rest for MORE."""
+    services = [{"text": sms_item(x, referrals.at), "numbers": _sms_numbers(x)} for x in referrals.listings]
+    nations = _sms_nations(referrals)
+    national = [phone for _, listing in referrals.national_lines for phone in _sms_numbers(listing)[:1]]
+    body = {"nation": referrals.request.nation, "need": referrals.request.need, "services": services}
+    body["national"] = {"text": nations[0], "numbers": national} if nations else None
+    return {MESSAGING_PAYLOAD: body}
 
 
 # ---- staff ----------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import re
 from actions.directory.catalogue import NATIONS, Catalogue
 from actions.directory.finder import Directory
 from actions.directory.ranking import ReferralRequest
-from actions.directory.render import INDEPENDENCE_NOTE, render, style_for
+from actions.directory.render import INDEPENDENCE_NOTE, render, sms_item, style_for
+from contract.channels import MESSAGING_PAYLOAD
 from tests.actions.conftest import WEDNESDAY_2PM
 
 # Words a lock screen must not show in an SMS's first 40 characters (docs/content-guide.md).
@@ -76,15 +77,22 @@ def test_home_office_contractor_is_labelled_on_every_channel(real_directory, cat
         assert "runs a Home Office contract" in render(referrals, catalogue.vocabulary, channel).text
 
 
-def test_sms_is_plain_short_and_safe_on_a_lock_screen(real_directory, catalogue) -> None:
+def test_sms_is_plain_short_and_structured_for_the_messaging_channels(real_directory, catalogue) -> None:
+    """No lead-in line any more: the messaging channels compose the texts from the structure
+    (and open each text neutrally for the lock screen: tests/channels/test_messaging.py)."""
     for need in ("forced_marriage", "domestic_abuse", "men", "suicide", "modern_slavery"):
-        text = render(find(real_directory, need), catalogue.vocabulary, "twilio").text
+        referrals = find(real_directory, need)
+        reply = render(referrals, catalogue.vocabulary, "twilio")
+        text = reply.text
         assert text.isascii(), text
         assert "https://" not in text
-        assert not [word for word in LOCK_SCREEN_WORDS if word in text[:40].lower()], text
         assert len(text) <= 400, (need, len(text))
         lines = text.splitlines()
-        assert lines[0] == "Here are some numbers that may help you:" and lines[-1].startswith("Delete this thread")
+        assert lines[0] == sms_item(referrals.listings[0], referrals.at) and lines[-1].startswith("Delete this thread")
+        body = reply.json_message[MESSAGING_PAYLOAD]
+        assert [s["text"] for s in body["services"]] == lines[: len(referrals.listings)]
+        assert all(s["numbers"] and s["numbers"][0] in s["text"] for s in body["services"] if s["numbers"])
+        assert render(referrals, catalogue.vocabulary, "whatsapp") == reply
 
 
 def test_sms_one_service_a_line_with_hours(real_directory, catalogue) -> None:

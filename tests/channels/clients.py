@@ -1,6 +1,7 @@
 """Test clients for the SMS and socket.io channels, shared by the channel tests and the privacy suite.
 
-The SMS client signs exactly as Twilio does (twilio's own RequestValidator), and the socket.io
+The SMS and WhatsApp client (bot/tools/sms_client.py, also behind `make sms`) signs exactly as
+Twilio does (twilio's own RequestValidator), and the socket.io
 client speaks the widget's protocol with python-socketio.
 """
 
@@ -8,77 +9,39 @@ from __future__ import annotations
 
 import os
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
-import xml.etree.ElementTree as ET
 from typing import Any
 
 import socketio
 from socketio import packet
-from twilio.request_validator import RequestValidator
 
-SMS_PATH = "/webhooks/twilio/webhook"
+from bot.tools import sms_client
+
+SMS_PATH = sms_client.SMS_PATH
+WHATSAPP_PATH = sms_client.WHATSAPP_PATH
 TEST_NUMBER = "+447700900123"  # Ofcom drama range
-SERVICE_NUMBER = "+447700900999"
+SERVICE_NUMBER = sms_client.SERVICE_NUMBER
+twilio_form = sms_client.twilio_form
+messages_in = sms_client.messages_in
 
 
 def auth_token() -> str:
     return os.environ.get("TWILIO_AUTH_TOKEN", "test-twilio-auth-token")
 
 
-def twilio_form(sender: str, body: str) -> dict[str, str]:
-    """The fields Twilio posts for an inbound SMS (synthetic values), blank ones included."""
-    return {
-        "ToCountry": "GB", "ToState": "", "SmsMessageSid": "SM" + "0" * 32, "NumMedia": "0", "ToCity": "",
-        "FromZip": "", "SmsSid": "SM" + "0" * 32, "FromState": "", "SmsStatus": "received", "FromCity": "",
-        "Body": body, "FromCountry": "GB", "To": SERVICE_NUMBER, "ToZip": "", "NumSegments": "1",
-        "MessageSid": "SM" + "0" * 32, "AccountSid": "AC" + "0" * 32, "From": sender, "ApiVersion": "2010-04-01",
-    }  # fmt: skip
-
-
 def sign(url: str, form: dict[str, str], token: str | None = None) -> str:
-    return RequestValidator(token or auth_token()).compute_signature(url, form)
+    return sms_client.sign(url, form, token or auth_token())
 
 
-def post_sms(
-    base_url: str,
-    sender: str,
-    body: str,
-    *,
-    signature: str | None = None,
-    token: str | None = None,
-    signed_url: str | None = None,
-    tamper: dict[str, str] | None = None,
-) -> tuple[int, str]:
-    """POST one inbound SMS; signed for `signed_url` (default: the URL posted to) unless
-    `signature` is given ("" sends no header). `tamper` changes fields after signing."""
-    url = base_url + SMS_PATH
-    form = twilio_form(sender, body)
-    if signature is None:
-        signature = sign(signed_url or url, form, token)
-    form.update(tamper or {})
-    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
-    if signature:
-        headers["X-Twilio-Signature"] = signature
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as reply:
-            return reply.status, reply.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+def post_sms(base_url: str, sender: str, body: str, *, token: str | None = None, **options: Any) -> tuple[int, str]:
+    """POST one inbound SMS (or WhatsApp message: whatsapp=True), signed with twilio's own
+    RequestValidator for `signed_url` (default: the URL posted to) unless `signature` is given
+    ("" sends no header). `tamper` changes fields after signing."""
+    return sms_client.post(base_url, sender, body, token=token or auth_token(), **options)
 
 
-def messages_in(twiml: str) -> list[str]:
-    """The text of every <Message> in a TwiML reply."""
-    root = ET.fromstring(twiml)
-    assert root.tag == "Response", twiml
-    return [(m.text or "") for m in root.iter("Message")]
-
-
-def sms(base_url: str, sender: str, body: str) -> list[str]:
-    """One signed SMS in, the reply segments out (asserting a 200 TwiML reply)."""
-    status, text = post_sms(base_url, sender, body)
+def sms(base_url: str, sender: str, body: str, whatsapp: bool = False) -> list[str]:
+    """One signed message in, the reply texts out (asserting a 200 TwiML reply)."""
+    status, text = post_sms(base_url, sender, body, whatsapp=whatsapp)
     assert status == 200, (status, text)
     return messages_in(text)
 

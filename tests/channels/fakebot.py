@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from typing import Any
 
@@ -20,7 +19,7 @@ import safelog
 
 safelog.install()
 
-from bot.settings import PROJECT_ROOT, ensure_sender_secret  # noqa: E402
+from tooling.replay_bot import serve  # noqa: E402
 
 LONG = (
     "This part is about your rights. The police may share what you tell them with the Home Office. "
@@ -70,6 +69,8 @@ class ScriptedAgent:
             await out.send_text_message(sender, markup)
         elif text == "html":
             await out.send_text_message(sender, '<img src=x onerror="alert(1)"> see https://example.com/x.')
+        elif text == "privacy":
+            await out.send_response(sender, {"text": "Nothing is kept.", "utter_action": "utter_privacy"})
         elif text == "/affirm":  # the exact keyword "delete this chat": the gateway asks and confirms
             await out.send_response(sender, {"text": "Deleted.", "utter_action": "utter_chat_deleted"})
         elif text == "slow":
@@ -82,22 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=5099)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("RASA_TIMEOUT_SECONDS", "3")
-    ensure_sender_secret()
-    import logging
-
-    from rasa.core import run as rasa_run
-    from rasa.utils.common import configure_logging_and_warnings
-
-    from bot.web import register_web
-
-    configure_logging_and_warnings(logging.DEBUG)  # the log checks must see everything that is logged
-
-    channels = rasa_run.create_http_input_channels(None, str(PROJECT_ROOT / "credentials.yml"))
-    app = rasa_run.configure_app(channels, None, None, False, port=args.port)
-    register_web(app)
-    app.ctx.agent = ScriptedAgent()
-    app.run(host="127.0.0.1", port=args.port, workers=1, access_log=False)
+    serve(ScriptedAgent(), args.port)
 
 
 if __name__ == "__main__":

@@ -188,7 +188,7 @@ def test_rest_read_message_never_raises(body: dict[str, Any]) -> None:
 @fuzz(800)
 @given(st.one_of(st.binary(max_size=2000), st.text(ANY_CHAR, max_size=500).map(lambda t: t.encode())))
 def test_sms_form_parsing_never_raises(body: bytes) -> None:
-    from bot.channels.sms import parse_form
+    from bot.channels.twilio_webhook import parse_form
 
     params = parse_form(body)
     if params is not None:
@@ -198,9 +198,9 @@ def test_sms_form_parsing_never_raises(body: bytes) -> None:
 @fuzz(400)
 @given(st.text(ANY_CHAR, max_size=60), st.lists(st.text(max_size=20), max_size=9) | st.none())
 def test_sms_keywords_and_option_choices_never_raise(text: str, payloads: list[str] | None) -> None:
-    from bot.channels.sms import keyword_of, option_choice
+    from bot.messaging.keywords import keyword_of, option_choice
 
-    assert keyword_of(text) in (None, "stop", "start", "help", "delete")
+    assert keyword_of(text) in (None, "stop", "start", "help", "delete", "more")
     choice = option_choice(text, payloads)
     assert choice is None or choice in (payloads or [])
 
@@ -208,12 +208,18 @@ def test_sms_keywords_and_option_choices_never_raise(text: str, payloads: list[s
 @fuzz(300)
 @given(st.lists(st.fixed_dictionaries({"text": st.text(ANY_CHAR, max_size=400)}), max_size=4), st.booleans())
 def test_sms_replies_always_fit_three_segments(replies: list[dict[str, str]], danger: bool) -> None:
-    from bot.channels.sms import MAX_SEGMENTS, SEGMENT_LIMIT, compose, render, units
+    from bot.messaging.composer import room_for
+    from bot.messaging.conversation import texts_for
+    from bot.messaging.encoding import units
+    from bot.messaging.replies import draft
+    from bot.messaging.wording import profile
 
-    blocks, _ = render(replies)
-    segments = compose(blocks, danger=danger, first=True)
-    assert len(segments) <= MAX_SEGMENTS
-    assert all(units(s) <= SEGMENT_LIMIT for s in segments), segments
+    sms = profile("sms")
+    pieces = draft(replies, sms, danger="threat_to_kill" if danger else None, first=True).pieces
+    segments, _ = texts_for(pieces, sms)
+    room = room_for(sms, pieces)
+    assert len(segments) <= sms.max_texts
+    assert all(units(s, room.encoding) <= room.single for s in segments), segments
 
 
 # --- socket.io ----------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Command-line tools that talk to a running server (no Rasa imports)."""
