@@ -41,10 +41,6 @@ def shared_state_url(host: str, port: int, password: str = "", db: int = 2) -> s
     return f"redis://{auth}{host}:{port}/{db}"
 
 
-def values_password() -> str:
-    return settings.redis_password
-
-
 def render_template(template: str, values: dict[str, str]) -> str:
     """Fill ${UPPER_CASE} placeholders; refuse a template that names a value not given."""
     missing = sorted({name for name in _PLACEHOLDER.findall(template) if name not in values})
@@ -123,9 +119,7 @@ class ScaledStack:
                 [*settings.allowed_origins, *(f"http://{h}:{self.public_port}" for h in ("127.0.0.1", "localhost"))]
             ),
             # SMS/WhatsApp STOP list, options, MORE pages and rate limits, shared by the servers (db 2).
-            "SHARED_STATE_URL": shared_state_url(
-                self.redis_host, self.redis_port, settings.redis_password
-            ),
+            "SHARED_STATE_URL": shared_state_url(self.redis_host, self.redis_port, settings.redis_password),
         }
         return {**values, **self.env}
 
