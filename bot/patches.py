@@ -163,8 +163,9 @@ def guard_tracker_store(store: Any, on_error: Callable[[Exception], None], fallb
 
 
 def guard_failsafe_stores(on_error: Callable[[Exception], None], fallback: Callable[[Any], Any]) -> None:
-    """Every `FailSafeTrackerStore` Rasa creates (agent.py wraps the configured store in one) gets
-    `guard_tracker_store`'s hooks; `fallback(domain)` makes its stand-in store. Idempotent."""
+    """Every `FailSafeTrackerStore` Rasa creates (agent.py wraps the configured store in one,
+    without either argument) reports its failures to `on_error` and falls back to
+    `fallback(domain)` instead of an in-memory store without expiry. Idempotent."""
     from rasa.core.tracker_store import FailSafeTrackerStore
 
     original = getattr(FailSafeTrackerStore.__init__, "__wrapped__", FailSafeTrackerStore.__init__)
@@ -172,7 +173,10 @@ def guard_failsafe_stores(on_error: Callable[[Exception], None], fallback: Calla
     @functools.wraps(original)
     def init(self: Any, tracker_store: Any, *args: Any, **kwargs: Any) -> None:
         original(self, tracker_store, *args, **kwargs)
-        guard_tracker_store(self, on_error, fallback(tracker_store.domain))
+        if self._on_tracker_store_error is None:  # what the caller chose explicitly is kept
+            self._on_tracker_store_error = on_error
+        if self._fallback_tracker_store is None:
+            self._fallback_tracker_store = fallback(tracker_store.domain)
 
     FailSafeTrackerStore.__init__ = init  # type: ignore[method-assign]
 
