@@ -29,6 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import safelog
 from bot.danger import detect_danger
+from bot.danger.flag import flag_replies
 from bot.pseudonyms import pseudonym
 from bot.rate_limit import RateLimiter
 from bot.redaction import redact
@@ -216,7 +217,9 @@ class Gateway:
         secrets = (message.raw, message.text, sender, str(incoming.raw_sender), str(incoming.text))
         with safelog.sensitive(*secrets):
             try:
-                return await self._handle(incoming, message, sender, on_new_message, tracker_store, output)
+                outcome = await self._handle(incoming, message, sender, on_new_message, tracker_store, output)
+                outcome.replies = flag_replies(outcome.replies, outcome.danger, message.text)
+                return outcome
             except Exception as error:
                 logger.error("The gateway failed on channel %s: %s", incoming.channel, type(error).__name__)
                 return last_resort(sender)

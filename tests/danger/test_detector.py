@@ -1,4 +1,4 @@
-"""Unit tests for the danger detector (bot/danger.py, patterns in data/danger.yml).
+"""Unit tests for the danger detector (bot/danger/rules.py, patterns in data/danger.yml).
 
 The recall set (test_danger_recall.py) gates whole messages; these tests pin down each step:
 normalisation, corrections, each kind of danger, the idioms removed, ordinary questions left
@@ -29,18 +29,10 @@ from bot.danger import (
     split_alternatives,
     trie_regex,
 )
+from contract.danger import KINDS as contract_kinds
 
 HERE = Path(__file__).parent
-KINDS = {
-    "violence_now",
-    "threat_to_kill",
-    "strangulation",
-    "locked_in",
-    "children_at_risk",
-    "forced_marriage_travel",
-    "suicide",
-    "weapon",
-}
+KINDS = set(contract_kinds)
 WORD_LISTS = [Path("/usr/share/dict/british-english"), Path("/usr/share/dict/words")]
 
 
@@ -396,7 +388,7 @@ def test_fast_enough() -> None:
 def test_blind_set_shape_and_report() -> None:
     data = yaml.safe_load((HERE / "danger_blind.yml").read_text(encoding="utf-8"))
     assert len(data["danger"]) == 60 and len(data["not_danger"]) == 40
-    assert {item["kind"] for item in data["danger"]} == KINDS
+    assert {item["kind"] for item in data["danger"]} <= KINDS
     missed = [item["text"] for item in data["danger"] if not detect_danger(item["text"])]
     alarms = [item["text"] for item in data["not_danger"] if detect_danger(item["text"])]
     print(
