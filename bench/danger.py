@@ -84,6 +84,8 @@ class Scores:
     false_alarms: Tally = dataclasses.field(default_factory=Tally)
     right_kind: Tally = dataclasses.field(default_factory=Tally)
     by_rules: Tally = dataclasses.field(default_factory=Tally)
+    takeover_danger: Tally = dataclasses.field(default_factory=Tally)  # the emergency answer replaced the topic
+    takeover_near: Tally = dataclasses.field(default_factory=Tally)
     recall_by_kind: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
     recall_by_lang: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
     alarms_by_lang: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
@@ -95,10 +97,12 @@ class Scores:
             self.recall_by_kind[item.kind or "?"].add(alarm)
             self.recall_by_lang[item.lang].add(alarm)
             self.by_rules.add(verdict.by_rules)
+            self.takeover_danger.add(verdict.takes_over)
             if alarm:
                 self.right_kind.add(item.kind in verdict.kinds)
         else:
             self.false_alarms.add(alarm)
+            self.takeover_near.add(verdict.takes_over)
             self.alarms_by_lang[item.lang].add(alarm)
 
 
@@ -142,14 +146,16 @@ def at_threshold(detector: Detector, threshold: float) -> Detector:
     return dataclasses.replace(detector, classifier=dataclasses.replace(detector.classifier, threshold=threshold))
 
 
-def latency_ms(detector: Detector, texts: Sequence[str]) -> tuple[float, float]:
-    """p50 and p95 of the detector's own time per message, in milliseconds."""
-    times = []
+def latency_ms(detector: Detector, texts: Sequence[str]) -> tuple[float, float, float]:
+    """p50 and p95 of the detector's own CPU time per message, and the p95 of wall time, in ms.
+    CPU time is the detector's cost; wall time adds whatever else the machine runs meanwhile."""
+    cpu, wall = [], []
     for text in texts:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         detector.assess(text)
-        times.append((time.perf_counter() - start) * 1000)
-    return percentile(times, 50), percentile(times, 95)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    return percentile(cpu, 50), percentile(cpu, 95), percentile(wall, 95)
 
 
 def pct(tally: Tally | None) -> str:
@@ -172,7 +178,9 @@ def table(title: str, keys: Iterable[str], columns: dict[str, dict[str, Tally]])
 def summary(name: str, scores: Scores) -> str:
     return (
         f"{name:<10} recall {pct(scores.recall)} of {scores.recall.total}, false alarms {pct(scores.false_alarms)} "
-        f"of {scores.false_alarms.total}, right kind {pct(scores.right_kind)}, caught by rules {pct(scores.by_rules)}"
+        f"of {scores.false_alarms.total}, right kind {pct(scores.right_kind)}, caught by rules {pct(scores.by_rules)}; "
+        f"emergency answer instead of the topic: danger {pct(scores.takeover_danger)}, "
+        f"near misses {pct(scores.takeover_near)}"
     )
 
 
@@ -206,9 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sets["old blind"] = score(judged(detector, old))
     print("\n".join(report(sets)))
     texts = [item.text for item in [*blind, *old]] + [e.text for e in load_corpus()]
-    p50, p95 = latency_ms(detector, texts)
+    p50, p95, wall95 = latency_ms(detector, texts)
     print(
-        f"\ndetector latency per message: p50 {p50:.2f} ms, p95 {p95:.2f} ms (target p95 < 5 ms), {len(texts)} messages"
+        f"\ndetector latency per message (CPU): p50 {p50:.2f} ms, p95 {p95:.2f} ms (target p95 < 5 ms); "
+        f"wall-clock p95 {wall95:.2f} ms on this machine now; {len(texts)} messages"
     )
     gate = sets["blind"]
     passed = (gate.recall.rate() or 0) >= GATE_RECALL and (gate.false_alarms.rate() or 1) <= GATE_FALSE_ALARMS

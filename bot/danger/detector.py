@@ -35,6 +35,7 @@ class Verdict:
     probability: float  # the classifier's probability of danger
     language: str  # the language to answer in ("en", "pl", "ur-Latn"...)
     lowered: bool  # past danger asked about for another reason: footer, not the emergency card
+    takes_over: bool = False  # the rules, or a classifier this sure: the emergency answer replaces the topic
 
     @property
     def kind(self) -> str | None:
@@ -69,6 +70,10 @@ class Detector:
     rules: DangerDetector
     classifier: DangerClassifier
     past_for_reason: PastForReason
+    # A classifier-only alarm below this probability adds the 999 lines and the emergency card to the
+    # answer to the person's question; at or above it (or when the rules fire) the emergency answer
+    # replaces it (the NLU safety net sets the intent). data/danger.yml `classifier.takeover`.
+    takeover: float = 0.8
 
     def assess(self, text: str) -> Verdict:
         normal = self.rules.prepared(text)
@@ -81,7 +86,11 @@ class Detector:
         lowered = bool(kinds) and self.past_for_reason.applies(f" {self.rules.normalise(text)} ")
         if lowered:
             kinds = [k for k in kinds if k in NEVER_LOWERED]
-        return Verdict(tuple(kinds), bool(rule_kinds), judgement.probability, judgement.language, lowered and not kinds)
+        rules_stand = any(k in rule_kinds for k in kinds)
+        takes_over = bool(kinds) and (rules_stand or judgement.probability >= self.takeover)
+        return Verdict(
+            tuple(kinds), bool(rule_kinds), judgement.probability, judgement.language, lowered and not kinds, takes_over
+        )
 
     def detect(self, text: str) -> str | None:
         return self.assess(text).kind
@@ -89,17 +98,24 @@ class Detector:
     def detect_all(self, text: str) -> list[str]:
         return list(self.assess(text).kinds)
 
+    def detect_takeover(self, text: str) -> str | None:
+        """The kind, when the emergency answer should replace the answer to the question."""
+        verdict = self.assess(text)
+        return verdict.kind if verdict.takes_over else None
+
 
 def build_detector(examples: Sequence[Example] | None = None, settings: ClassifierSettings | None = None) -> Detector:
     """Rules from data/danger.yml, the classifier trained on `examples` (default: the corpus and
     the NLU data; a few seconds). Cross-validation passes a part of the corpus."""
     data = yaml.safe_load(DANGER_FILE.read_text(encoding="utf-8"))
     rules = DangerDetector.from_data(data)
-    settings = settings or ClassifierSettings.from_data(data.get("classifier"))
+    classifier_data = dict(data.get("classifier") or {})
+    takeover = float(classifier_data.pop("takeover", 0.8))
+    settings = settings or ClassifierSettings.from_data(classifier_data)
     examples = training_examples() if examples is None else examples
     classifier = train([rules.prepared(e.text).strip() for e in examples], examples, settings)
     past = PastForReason.from_data(data.get("past_for_reason") or {}, rules.words)
-    return Detector(rules, classifier, past)
+    return Detector(rules, classifier, past, takeover)
 
 
 @lru_cache(maxsize=1)

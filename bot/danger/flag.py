@@ -1,6 +1,6 @@
 """What every reply to a message that shows danger carries, whatever Rasa said or failed to say.
 
-- a machine-readable flag, `{"custom": {"danger": "<kind>"}}`, last in the reply list (so the
+- a machine-readable flag, `{"custom": {"danger": "<kind>"}}`, second in the reply list (so the
   999 text stays first for clients that show only text), on REST and socket.io alike: the widget
   puts its emergency card (a one-tap call to 999 and what pressing 55 does) at the start of the
   answer; SMS has no use for it and skips it;
@@ -63,7 +63,7 @@ def emergency_card(path: Path = LINES_FILE) -> dict[str, str]:
 
 
 def flag_replies(replies: list[dict[str, Any]], kind: str | None, text: str) -> list[dict[str, Any]]:
-    """The replies with, for another language, its emergency lines first, and the danger flag last.
+    """The replies with, for another language, its emergency lines first, and the danger flag second.
     Unchanged when `kind` is None."""
     if not kind:
         return replies
@@ -72,4 +72,4 @@ def flag_replies(replies: list[dict[str, Any]], kind: str | None, text: str) -> 
     lines = translated_lines().for_kind(language, kind)
     if lines:
         out.insert(0, {"text": lines})
-    return [*out, danger_flag(kind)]
+    return [*out[:1], danger_flag(kind), *out[1:]]

@@ -27,6 +27,15 @@ class Detects(Protocol):
     def detect(self, text: str) -> str | None: ...
 
 
+class _TakeOver:
+    """The shared detector, answering only when the emergency answer should replace the topic:
+    a less sure classifier alarm leaves the intent alone, and the gateway still adds the 999
+    lines and the flag to the answer (bot/danger/flag.py)."""
+
+    def detect(self, text: str) -> str | None:
+        return shared_detector().detect_takeover(text)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DangerSafetyNet(GraphComponent):
     def __init__(self, detector: Detects) -> None:
@@ -40,7 +49,8 @@ class DangerSafetyNet(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> DangerSafetyNet:
-        return cls(shared_detector())
+        shared_detector()  # trained now, at model load, not on a person's first message
+        return cls(_TakeOver())
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import danger
 from bot.danger import (
     DANGER_FILE,
     DangerDetector,
@@ -29,6 +28,7 @@ from bot.danger import (
     split_alternatives,
     trie_regex,
 )
+from bot.danger import rules as danger
 from contract.danger import KINDS as contract_kinds
 
 HERE = Path(__file__).parent

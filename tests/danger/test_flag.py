@@ -33,14 +33,16 @@ def test_no_flag_without_danger() -> None:
     assert flag_replies(replies, None, "hello") == replies
 
 
-def test_english_danger_gets_the_flag_last_and_nothing_else() -> None:
+def test_english_danger_gets_the_flag_second_and_nothing_else() -> None:
     out = flag_replies([{"text": "If you are in danger now, call 999."}], "weapon", "he has a knife")
     assert out == [{"text": "If you are in danger now, call 999."}, {"custom": {"danger": "weapon"}}]
+    more = flag_replies([{"text": "999 first"}, {"text": "services"}], "weapon", "he has a knife")
+    assert more == [{"text": "999 first"}, danger_flag("weapon"), {"text": "services"}]
 
 
 def test_another_language_gets_its_lines_first() -> None:
     out = flag_replies([{"text": "If you are in danger now, call 999."}], "violence_now", "pomocy, on mnie bije")
-    assert out[0]["text"] == LINES["lines"]["pl"]["emergency"] and out[-1] == danger_flag("violence_now")
+    assert out[0]["text"] == LINES["lines"]["pl"]["emergency"] and out[1] == danger_flag("violence_now")
 
 
 def test_suicide_in_another_language_puts_samaritans_first() -> None:
@@ -105,14 +107,14 @@ async def broken(message: UserMessage) -> None:
 async def test_gateway_flags_every_danger_reply() -> None:
     outcome = await Gateway(SETTINGS).handle(Incoming("rest", "a", "he is strangling me"), rasa_replying("ok"), None)
     assert outcome.replies[0]["text"].startswith("If you are in danger now, call 999")
-    assert outcome.replies[-1] == danger_flag("strangulation")
+    assert outcome.replies[1] == danger_flag("strangulation")
 
 
 async def test_gateway_flags_danger_when_rasa_fails() -> None:
     outcome = await Gateway(SETTINGS).handle(Incoming("socketio", "b", "ella me va a matar esta noche"), broken, None)
     texts = " ".join(r.get("text") or "" for r in outcome.replies)
     assert outcome.degraded and "999" in texts and LINES["lines"]["es"]["emergency"] in texts
-    assert outcome.replies[-1] == danger_flag("threat_to_kill")
+    assert danger_flag("threat_to_kill") in outcome.replies
 
 
 async def test_gateway_does_not_flag_ordinary_questions() -> None:

@@ -4,6 +4,7 @@ reason, and the detector's own speed. Examples are invented for these tests."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
@@ -67,13 +68,20 @@ def test_rules_in_every_language(text: str, kind: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "he hit me years ago, does that count as evidence for my visa application?",
+        "he was hitting me every week back in 2019, can I use that as evidence for my visa?",
         "my ex used to hit me when we were married, can I still apply for the concession",
     ],
 )
 def test_past_danger_asked_for_another_reason_is_lowered(text: str) -> None:
     verdict = shared_detector().assess(text)
-    assert verdict.kind is None and verdict.lowered
+    assert verdict.kind is None
+
+
+def test_lowering_is_what_silences_past_danger() -> None:
+    """The rules see violence; the past marker and the question lower it to a footer."""
+    text = "he was hitting me every week back in 2019, can I use that as evidence for my visa?"
+    assert shared_detector().rules.detect_all(text)
+    assert shared_detector().assess(text).lowered
 
 
 @pytest.mark.parametrize(
@@ -134,7 +142,8 @@ def test_classifier_answers_in_the_language_written() -> None:
 
 
 def test_detector_p95_latency_under_5_ms() -> None:
-    """The detector's own time per message (both layers), best of three passes over the corpus."""
+    """The detector's own CPU time per message (both layers), best of three passes over the corpus
+    (CPU, not wall time: five developers share two cores here)."""
     detector = shared_detector()
     texts = [e.text for e in load_corpus()[::3]]
     best = min(latency_ms(detector, texts)[1] for _ in range(3))
@@ -146,3 +155,13 @@ def test_detect_danger_is_cheap_after_the_first_call() -> None:
     start = time.perf_counter()
     detect_danger("he is outside with a knife")
     assert time.perf_counter() - start < 0.05
+
+
+def test_only_rules_or_a_sure_classifier_take_over_the_answer() -> None:
+    """Below `takeover`, a classifier-only alarm keeps the answer to the question (the gateway
+    adds the 999 lines and the card); the rules always take over."""
+    detector = dataclasses.replace(shared_detector(), takeover=1.01)
+    assert detector.detect_takeover("he is strangling me") == "strangulation"
+    text = "he blocked my number"  # the rules see nothing here; the classifier alarms (falsely)
+    assert not detector.rules.detect_all(text) and detector.detect(text)
+    assert detector.detect_takeover(text) is None

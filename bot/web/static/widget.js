@@ -232,7 +232,7 @@
     return button;
   }
 
-  // A reply to a message that shows danger ends with {"danger": "<kind>"} (the gateway's flag):
+  // A reply to a message that shows danger carries {"danger": "<kind>"} (the gateway's flag):
   // the emergency card, with a one-tap call to 999, goes at the start of that answer.
   function showEmergencyCard(kind) {
     var card = CONFIG.emergencyCard || {};
