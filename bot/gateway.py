@@ -30,6 +30,7 @@ from rasa.core.tracker_store import TrackerStore
 
 import safelog
 from bot.danger import detect_danger
+from bot.danger.flag import flag_replies
 from bot.pseudonyms import pseudonym
 from bot.public_input import PublicInput, public_input
 from bot.rate_limit import LimiterFactory, limiter_factory
@@ -227,7 +228,9 @@ class Gateway:
         secrets = (message.raw, message.text, text, sender, str(incoming.raw_sender), str(incoming.text))
         with safelog.sensitive(*secrets):
             try:
-                return await self._handle(incoming, message, text, sender, on_new_message, tracker_store, output)
+                outcome = await self._handle(incoming, message, text, sender, on_new_message, tracker_store, output)
+                outcome.replies = flag_replies(outcome.replies, outcome.danger, message.text)
+                return outcome
             except Exception as error:
                 logger.error("The gateway failed on channel %s: %s", incoming.channel, type(error).__name__)
                 return last_resort(sender)

@@ -10,6 +10,8 @@ WEAPON = "weapon"
 CHILDREN_AT_RISK = "children_at_risk"
 FORCED_MARRIAGE_TRAVEL = "forced_marriage_travel"
 SUICIDE = "suicide"
+# Someone else (a sister, a friend, a neighbour) in danger now: the writer needs to know what to do for them.
+SOMEONE_ELSE = "someone_else"
 
 KINDS: tuple[str, ...] = (
     VIOLENCE_NOW,
@@ -20,4 +22,19 @@ KINDS: tuple[str, ...] = (
     CHILDREN_AT_RISK,
     FORCED_MARRIAGE_TRAVEL,
     SUICIDE,
+    SOMEONE_ELSE,
 )
+
+# Other spellings of a kind (the danger corpus says "child_at_risk"): the one place they are mapped.
+ALIASES: dict[str, str] = {"child_at_risk": CHILDREN_AT_RISK}
+# Kinds never lowered to a footer when the danger is in the past and asked about for another
+# reason: strangulation and threats to kill predict homicide whenever they happened.
+NEVER_LOWERED: frozenset[str] = frozenset({STRANGULATION, THREAT_TO_KILL})
+
+
+def canonical_kind(name: str) -> str:
+    """The contract's name for a kind ("child_at_risk" -> "children_at_risk"); ValueError if unknown."""
+    kind = ALIASES.get(name, name)
+    if kind not in KINDS:
+        raise ValueError(f"unknown danger kind {name!r}")
+    return kind

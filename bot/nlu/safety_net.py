@@ -1,13 +1,15 @@
 """NLU component: immediate danger overrides whatever the intent classifier decided.
 
 Runs last in the pipeline, after the FallbackClassifier, so low confidence, misspellings and the
-dialogue state cannot hide danger: the intent becomes `danger_now` with confidence 1.0, and a
+dialogue state cannot hide danger. It uses the one detector (bot/danger: rules and classifier, past
+danger asked about for another reason lowered to a footer), so the kind it reports is the one the
+gateway flags: the intent becomes `danger_now` with confidence 1.0, and a
 `danger` entity records the kind so referrals can fit it (e.g. suicide, forced marriage travel).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -16,14 +18,27 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.danger import DangerDetector, default_detector
+from bot.danger import shared_detector
 from contract.intents import DANGER as DANGER_INTENT
 from contract.intents import DANGER_ENTITY
 
 
+class Detects(Protocol):
+    def detect(self, text: str) -> str | None: ...
+
+
+class _TakeOver:
+    """The shared detector, answering only when the emergency answer should replace the topic:
+    a less sure classifier alarm leaves the intent alone, and the gateway still adds the 999
+    lines and the flag to the answer (bot/danger/flag.py)."""
+
+    def detect(self, text: str) -> str | None:
+        return shared_detector().detect_takeover(text)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DangerSafetyNet(GraphComponent):
-    def __init__(self, detector: DangerDetector) -> None:
+    def __init__(self, detector: Detects) -> None:
         self.detector = detector
 
     @classmethod
@@ -34,7 +49,8 @@ class DangerSafetyNet(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> DangerSafetyNet:
-        return cls(default_detector())
+        shared_detector()  # trained now, at model load, not on a person's first message
+        return cls(_TakeOver())
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -24,6 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.socketio import forget_session, session_id_from
+from bot.danger.flag import emergency_card
 from bot.safety import safety_lines
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -47,6 +48,7 @@ def widget_config(settings: Settings) -> dict:
             "human": lines.human,
             "helplines": [{"name": h.name, "phone": h.phone} for h in lines.helplines],
         },
+        "emergencyCard": emergency_card(),
     }
 
 

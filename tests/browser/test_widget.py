@@ -194,6 +194,29 @@ def test_emergency_reply_shows_999_first(widget: Widget) -> None:
     widget.shot("emergency")
 
 
+def test_danger_flag_shows_the_emergency_card(widget: Widget) -> None:
+    """The reply's {"danger": kind} flag (bot/danger/flag.py) becomes a card at the start of the
+    answer: a one-tap tel:999 link and what pressing 55 does; an ordinary question gets none."""
+    widget.open_demo().open_chat()
+    widget.say("is this chat private?")
+    assert widget.page.locator(".sta-emergency").count() == 0
+    widget.say("my husband is hitting me right now")
+    card = widget.page.locator(".sta-emergency")
+    card.wait_for(timeout=10_000)
+    assert card.count() == 1 and card.get_attribute("role") == "alert"
+    assert card.get_attribute("data-danger") == "violence_now"
+    call = card.locator("a.sta-call")
+    assert call.get_attribute("href") == "tel:999" and "999" in call.inner_text()
+    assert "55" in card.inner_text() and "police" in card.inner_text()
+    order = widget.page.locator(".sta-msg").evaluate_all(
+        "items => items.map(i => i.classList.contains('sta-emergency') ? 'card'"
+        " : i.classList.contains('sta-user') ? 'user' : 'bot')"
+    )
+    assert order[order.index("card") - 1] == "user", order  # the card opens the answer
+    widget.shot("emergency-card")
+    assert not widget.errors
+
+
 def test_text_is_never_html(widget: Widget) -> None:
     widget.open_demo().open_chat()
     dialogs: list[str] = []

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.danger import detect_danger
+from bot.danger import default_detector, detect_danger, shared_detector
 
 SET = yaml.safe_load((Path(__file__).parent / "danger_messages.yml").read_text(encoding="utf-8"))
 DANGER = [item["text"] for item in SET["danger"]]
@@ -28,5 +28,6 @@ def test_danger_is_caught(text: str) -> None:
 
 
 def test_false_alarms_stay_rare() -> None:
-    alarms = [text for text in NOT_DANGER if detect_danger(text)]
+    """The rules' alarms and emergency answers in place of the answer (see test_detector.test_not_danger)."""
+    alarms = [text for text in NOT_DANGER if default_detector().detect(text) or shared_detector().detect_takeover(text)]
     assert len(alarms) / len(NOT_DANGER) <= 0.10, alarms

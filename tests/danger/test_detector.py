@@ -1,4 +1,4 @@
-"""Unit tests for the danger detector (bot/danger.py, patterns in data/danger.yml).
+"""Unit tests for the danger detector (bot/danger/rules.py, patterns in data/danger.yml).
 
 The recall set (test_danger_recall.py) gates whole messages; these tests pin down each step:
 normalisation, corrections, each kind of danger, the idioms removed, ordinary questions left
@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import danger
 from bot.danger import (
     DANGER_FILE,
     DangerDetector,
@@ -26,21 +25,15 @@ from bot.danger import (
     edit_distance_at_most_one,
     expand_words,
     optimise_alternations,
+    shared_detector,
     split_alternatives,
     trie_regex,
 )
+from bot.danger import rules as danger
+from contract.danger import KINDS as contract_kinds
 
 HERE = Path(__file__).parent
-KINDS = {
-    "violence_now",
-    "threat_to_kill",
-    "strangulation",
-    "locked_in",
-    "children_at_risk",
-    "forced_marriage_travel",
-    "suicide",
-    "weapon",
-}
+KINDS = set(contract_kinds)
 WORD_LISTS = [Path("/usr/share/dict/british-english"), Path("/usr/share/dict/words")]
 
 
@@ -313,7 +306,11 @@ NOT_DANGER = [
 
 @pytest.mark.parametrize("text", NOT_DANGER)
 def test_not_danger(text: str) -> None:
-    assert detect_danger(text) is None, default_detector().prepared(text)
+    """The reviewed rules never fire, and the person's own question is answered (no emergency
+    answer in its place). The classifier may still add the 999 lines on top: a known weakness
+    of issue 12 (docs/danger.md)."""
+    assert default_detector().detect(text) is None, default_detector().prepared(text)
+    assert shared_detector().detect_takeover(text) is None
 
 
 def test_exclusions_keep_real_threats() -> None:
@@ -373,7 +370,7 @@ def test_every_pattern_compiles_and_kinds_are_known() -> None:
 def test_false_alarms_within_target() -> None:
     """The goal for the near misses of the recall set: at most 8% (test_danger_recall allows 10%)."""
     texts = _texts("danger_messages.yml", "not_danger")
-    alarms = [text for text in texts if detect_danger(text)]
+    alarms = [text for text in texts if default_detector().detect(text) or shared_detector().detect_takeover(text)]
     assert len(alarms) / len(texts) <= 0.08, alarms
 
 
@@ -396,7 +393,7 @@ def test_fast_enough() -> None:
 def test_blind_set_shape_and_report() -> None:
     data = yaml.safe_load((HERE / "danger_blind.yml").read_text(encoding="utf-8"))
     assert len(data["danger"]) == 60 and len(data["not_danger"]) == 40
-    assert {item["kind"] for item in data["danger"]} == KINDS
+    assert {item["kind"] for item in data["danger"]} <= KINDS
     missed = [item["text"] for item in data["danger"] if not detect_danger(item["text"])]
     alarms = [item["text"] for item in data["not_danger"] if detect_danger(item["text"])]
     print(

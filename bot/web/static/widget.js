@@ -232,9 +232,31 @@
     return button;
   }
 
+  // A reply to a message that shows danger carries {"danger": "<kind>"} (the gateway's flag):
+  // the emergency card, with a one-tap call to 999, goes at the start of that answer.
+  function showEmergencyCard(kind) {
+    var card = CONFIG.emergencyCard || {};
+    var item = el("div", { class: "sta-msg sta-bot sta-emergency", role: "alert", "data-danger": String(kind) }, [
+      el("p", { class: "sta-emergency-title", text: card.title || "Emergency help" }),
+      el("a", { class: "sta-call", href: "tel:999", text: card.call || "Call 999" }),
+      el("p", { class: "sta-text", text: card.press55 || "" })
+    ]);
+    if (state.replyStart && state.replyStart.parentNode === log) {
+      log.insertBefore(item, state.replyStart);
+    } else {
+      log.appendChild(item);
+    }
+    state.replyStart = item;
+    scrollLog(Math.max(item.offsetTop - 8, 0));
+  }
+
   function showBotMessage(message) {
     typing.hidden = true;
     if (!message || typeof message !== "object") {
+      return;
+    }
+    if (typeof message.danger === "string") {
+      showEmergencyCard(message.danger);
       return;
     }
     var choices = message.quick_replies || message.buttons || [];

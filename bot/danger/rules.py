@@ -1,12 +1,13 @@
-"""The safety net beyond the intent classifier: does this message show immediate danger?
+"""The first layer of the danger detector: reviewed rules (data/danger.yml).
 
 Rules, not a model, so that it works the same for misspelt and broken English, for long messages
 with the danger in the middle, and whatever the classifier or the dialogue state says. The
 patterns live in data/danger.yml so they can be reviewed by people who are not programmers.
 
 Steps, for every message:
-1. normalise: lower case, accents and apostrophes removed, anything not a letter or digit to a
-   space, letters repeated 3+ times cut to 2;
+1. normalise (bot/danger/normalise.py): lower case, accents and apostrophes removed, every
+   script kept with its letter variants unified, anything not a letter or digit to a space,
+   characters repeated 3+ times cut to 2; patterns are folded the same way when loaded;
 2. correct each word: first the explicit `misspellings` list (any length, SMS shorthand too:
    "knif" -> "knife", "2nite" -> "tonight"), then, for words of 5+ letters, one edit away from a
    `fuzzy_words` entry ("strangeld" -> "strangled"), unless the word is in `protected_words`;
@@ -20,7 +21,6 @@ words is listed when the file is loaded), and two compiled expressions per kind.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,14 +28,19 @@ from typing import Any
 
 import yaml
 
-DANGER_FILE = Path(__file__).resolve().parent.parent / "data" / "danger.yml"
+from bot.danger.normalise import fold, fold_letters
+from contract.paths import DATA_DIR
+
+DANGER_FILE = DATA_DIR / "danger.yml"
 FUZZY_MIN_LENGTH = 5
-_APOSTROPHES = re.compile("['`\u00b4\u2018\u2019\u02bc]")
-_REPEATS = re.compile(r"([a-z])\1\1+")  # a letter 3+ times (written so: faster than \1{2,})
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-# After NFKD and ascii(ignore) every character is below 128: all but a-z and 0-9 become spaces.
-_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).islower() or chr(c).isdigit())})
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def fold_pattern(pattern: str) -> str:
+    """A pattern's letters folded as the text is (bot/danger/normalise.py), its syntax untouched:
+    reviewers may write "zabiję" or "زبان" with any yeh and kaf."""
+    return _NON_ASCII.sub(lambda m: fold_letters(m.group()), pattern)
 
 
 def edit_distance_at_most_one(a: str, b: str) -> bool:
@@ -152,9 +157,21 @@ def expand_words(pattern: str, words: dict[str, list[str]]) -> str:
     return _PLACEHOLDER.sub(group, pattern)
 
 
+def merged_kinds(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Each kind's English patterns, then those of every block under `languages`."""
+    kinds = {kind: list(patterns) for kind, patterns in data["kinds"].items()}
+    for block in (data.get("languages") or {}).values():
+        for kind, patterns in block.items():
+            if kind not in kinds:
+                raise KeyError(f"data/danger.yml: languages lists an unknown kind {kind!r}")
+            kinds[kind].extend(patterns)
+    return kinds
+
+
 @dataclass(frozen=True)
 class DangerDetector:
     kinds: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    words: dict[str, list[str]]
     exclusions: tuple[re.Pattern[str], ...]  # all the exclusions, in at most two expressions
     fuzzy_words: tuple[str, ...]
     protected_words: frozenset[str]
@@ -167,14 +184,16 @@ class DangerDetector:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> DangerDetector:
-        words = {name: [str(w) for w in values] for name, values in (data.get("words") or {}).items()}
+        words = {name: [fold_pattern(str(w)) for w in values] for name, values in (data.get("words") or {}).items()}
         kinds = tuple(
-            (kind, compile_patterns([expand_words(p, words) for p in patterns]))
-            for kind, patterns in data["kinds"].items()
+            (kind, compile_patterns([fold_pattern(expand_words(p, words)) for p in patterns]))
+            for kind, patterns in merged_kinds(data).items()
         )
-        exclusions = compile_patterns([expand_words(p, words) for p in data.get("exclusions") or []])
+        exclusions = compile_patterns([fold_pattern(expand_words(p, words)) for p in data.get("exclusions") or []])
         misspellings = {
-            str(wrong): str(right) for right, wrongs in (data.get("misspellings") or {}).items() for wrong in wrongs
+            fold(str(wrong)): fold(str(right))
+            for right, wrongs in (data.get("misspellings") or {}).items()
+            for wrong in wrongs
         }
         fuzzy_words = tuple(dict.fromkeys(str(w) for w in data.get("fuzzy_words") or []))
         protected = frozenset(str(w) for w in data.get("protected_words") or [])
@@ -188,6 +207,7 @@ class DangerDetector:
         corrections.update(misspellings)
         return cls(
             kinds=kinds,
+            words=words,
             exclusions=exclusions,
             fuzzy_words=fuzzy_words,
             protected_words=protected,
@@ -200,12 +220,9 @@ class DangerDetector:
         return self.corrections.get(token, token)
 
     def normalise(self, text: str) -> str:
-        """Lower case, no accents or apostrophes, single spaces, common misspellings corrected."""
-        text = _APOSTROPHES.sub("", text)
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-        text = _REPEATS.sub(r"\1\1", text.translate(_TO_SPACE))
+        """Folded text (bot/danger/normalise.py: every script kept), misspellings corrected."""
         corrections = self.corrections
-        return " ".join([corrections.get(token, token) for token in text.split()])
+        return " ".join([corrections.get(token, token) for token in fold(text).split()])
 
     def prepared(self, text: str) -> str:
         """The normalised text, padded with spaces, with the exclusions taken out."""
@@ -214,10 +231,13 @@ class DangerDetector:
             normal = exclusion.sub(" ", normal)
         return normal
 
-    def detect_all(self, text: str) -> list[str]:
-        """Every kind of danger shown (e.g. ["strangulation", "children_at_risk"]), in file order."""
-        normal = self.prepared(text)
+    def kinds_in(self, normal: str) -> list[str]:
+        """Every kind whose patterns match already prepared text, in file order."""
         return [kind for kind, patterns in self.kinds if any(p.search(normal) for p in patterns)]
+
+    def detect_all(self, text: str) -> list[str]:
+        """Every kind the rules find (e.g. ["strangulation", "children_at_risk"]), in file order."""
+        return self.kinds_in(self.prepared(text))
 
     def detect(self, text: str) -> str | None:
         """The first kind of danger shown, or None."""
@@ -231,9 +251,5 @@ class DangerDetector:
 
 @lru_cache(maxsize=1)
 def default_detector() -> DangerDetector:
+    """The rules alone (the first layer); bot.danger.detect_danger uses both layers."""
     return DangerDetector.from_file()
-
-
-def detect_danger(text: str) -> str | None:
-    """The kind of immediate danger in `text`, or None (see data/danger.yml)."""
-    return default_detector().detect(text)
