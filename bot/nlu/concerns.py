@@ -167,12 +167,13 @@ class SentenceConcerns(GraphComponent):
         return {k: weight * diet.get(k, 0.0) + (1 - weight) * mine.get(k, 0.0) for k in keys}
 
     def _concerns(self, ranking: list[dict[str, Any]], names: list[str], sentences: np.ndarray) -> list[dict[str, Any]]:
-        """The message's intent first, then what single sentences state clearly, best first."""
+        """The message's intent first, then what single sentences state, best first: each clearly
+        (at least `sentence_threshold`), so a message that says nothing clear has no concerns."""
         skip = set(self.config["not_concerns"])
-        scores: dict[str, float] = {}
-        if ranking and ranking[0]["name"] not in skip:
-            scores[ranking[0]["name"]] = float(ranking[0]["confidence"])
         threshold = float(self.config["sentence_threshold"])
+        scores: dict[str, float] = {}
+        if ranking and ranking[0]["name"] not in skip and float(ranking[0]["confidence"]) >= threshold:
+            scores[ranking[0]["name"]] = float(ranking[0]["confidence"])
         for row in sentences:
             best = int(np.argmax(row))
             name, score = names[best], float(row[best])

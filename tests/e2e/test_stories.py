@@ -35,10 +35,7 @@ def text_of(replies: list[dict[str, Any]]) -> str:
 
 
 def test_a_vague_story_gets_a_choice_and_a_helpline_not_a_request_to_start_again(stack) -> None:
-    story = (
-        "I don't really know how to say this. Things have been hard for a long time and I am tired. "
-        "Some days are fine and some days are not."
-    )
+    story = "so yeah. that is where things are now, with him and everything"
     replies = send(stack, new_sender(), story)
     reply = text_of(replies).lower()
     assert not [p for p in START_AGAIN if p in reply], reply
