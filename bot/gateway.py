@@ -29,6 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import safelog
 from bot.danger import detect_danger
+from bot.language import speak
 from bot.pseudonyms import pseudonym
 from bot.rate_limit import RateLimiter
 from bot.redaction import redact
@@ -254,6 +255,7 @@ class Gateway:
             outcome.replies.insert(0, _note(lines.too_long))
         if message.found:
             outcome.replies.append(_note(lines.personal_data))
+        outcome.replies = speak(sender, message.text, incoming.channel, outcome.replies, output.utter_actions)
         if DELETE_UTTERANCE in output.utter_actions and tracker_store is not None:
             outcome.deleted = await self._delete(tracker_store, sender)
             if not outcome.deleted:
