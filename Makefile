@@ -102,3 +102,15 @@ audit: setup
 
 clean:
 	rm -rf models results .rasa .stack .pytest_cache artifacts node_modules
+
+# Languages (issue 15): which translations are missing or unreviewed; PO files for translators.
+.PHONY: translations-status translations-export translations-import
+PO_DIR ?= artifacts/translations
+translations-status: setup
+	$(PY) -m bot.language.status -v
+
+translations-export: setup
+	$(PY) -m bot.language.po export $(PO_DIR)
+
+translations-import: setup
+	$(PY) -m bot.language.po import $(PO_DIR)
