@@ -182,12 +182,23 @@
     });
   }
 
+  // Languages (issue 15): text in Arabic, Urdu or Shahmukhi reads right to left. The first
+  // letter with a strong direction decides, as in the Unicode bidi algorithm.
+  var RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  var STRONG_LETTER = /[A-Za-z\u00C0-\u024F\u0370-\u04FF\u0590-\u08FF\u0900-\u0DFF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  function setDirection(node) {
+    var first = String(node.textContent || "").match(STRONG_LETTER);
+    node.setAttribute("dir", first && RTL_LETTER.test(first[0]) ? "rtl" : "ltr");
+  }
+
   function renderAnswer(data) {
     var hasAnswer = Boolean(data.answer);
     el.answerSection.hidden = !hasAnswer;
     el.saySection.hidden = !data.say_this;
     el.answer.textContent = data.answer || "";
     el.say.textContent = data.say_this || "";
+    setDirection(el.answer);
+    setDirection(el.say);
     clear(el.sources);
     var sources = data.sources || { links: [] };
     el.reviewed.textContent = sources.reviewed ? "Last reviewed " + sources.reviewed + "." : "";
