@@ -67,3 +67,8 @@ def locales(path: Path = LOCALES_FILE) -> Locales:
         for code, item in data["locales"].items()
     }
     return Locales(default=str(data["default"]), by_code=by_code)
+
+
+def language_menu() -> list[dict[str, str]]:
+    """The widget's language menu: main forms only (romanised forms are detected, not chosen)."""
+    return [{"code": code, "name": loc.self_name} for code, loc in locales().by_code.items() if not loc.fallback]

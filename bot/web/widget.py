@@ -24,6 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.socketio import forget_session, session_id_from
+from bot.language.locales import language_menu
 from bot.safety import safety_lines
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -41,6 +42,7 @@ def widget_config(settings: Settings) -> dict:
     return {
         "exitUrl": settings.exit_url,
         "idleMinutes": settings.idle_minutes,
+        "languages": language_menu(),  # issue 15: the first screen's language menu
         "safety": {
             "unavailable": "The chat can't connect right now.",
             "emergency": lines.emergency,

@@ -71,3 +71,15 @@ def test_switch_request_answers_in_the_new_language_with_the_999_line() -> None:
 def test_staff_channel_is_left_in_english() -> None:
     reply = _english("utter_default")
     assert speak("test-turn-staff", "Czy policja powie o mnie urzędowi imigracyjnemu?", STAFF, [reply], []) == [reply]
+
+
+def test_staff_sees_the_answer_in_the_callers_language_with_review_state() -> None:
+    from bot.language.staff import staff_translation
+
+    shown = staff_translation("polish", "utter_default")
+    assert shown is not None and shown["code"] == "pl" and shown["answer"].startswith("Przepraszam")
+    assert shown["answer_reviewed"] is False and shown["say_this_reviewed"] is False
+    assert staff_translation("urdu", "utter_default")["rtl"] is True
+    assert staff_translation("english", "utter_default") is None
+    assert staff_translation("tigrinya", "utter_default") is None
+    assert staff_translation("polish", "utter_answer_euss")["answer"] is None

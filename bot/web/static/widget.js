@@ -232,6 +232,19 @@
     return first && RTL_LETTER.test(first[0]) ? "rtl" : "ltr";
   }
 
+  // The language menu on the first screen: each language named in itself; choosing one sends
+  // the payload bot/language/switch.py understands, and shows the language's name as what was said.
+  function addLanguageMenu() {
+    var languages = CONFIG.languages || [];
+    if (!languages.length || state.languageMenuShown) {
+      return;
+    }
+    state.languageMenuShown = true;
+    addMessage("bot", "", languages.map(function (language) {
+      return { title: language.name, payload: "/set_language" + JSON.stringify({ code: language.code }) };
+    }));
+  }
+
   function choiceButton(choice) {
     var button = el("button", { type: "button", class: "sta-choice", dir: textDirection(choice.title || ""), text: String(choice.title || "") });
     button.addEventListener("click", function () {
@@ -312,6 +325,7 @@
           addMessage("bot", TEXT.restarted);
         }
         socket.emit("user_uttered", { message: "/greet", session_id: state.sessionId });
+        addLanguageMenu();
       }
     });
     socket.on("bot_uttered", showBotMessage);

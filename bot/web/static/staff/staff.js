@@ -191,6 +191,29 @@
     node.setAttribute("dir", first && RTL_LETTER.test(first[0]) ? "rtl" : "ltr");
   }
 
+  // The answer in the caller's language beside the English; unreviewed translations are marked.
+  function renderTranslation(translation) {
+    var box = document.getElementById("translation");
+    if (!box) {
+      box = make("section", "panel");
+      box.id = "translation";
+      box.setAttribute("aria-label", "In the caller's language");
+      el.saySection.parentNode.insertBefore(box, el.saySection.nextSibling);
+    }
+    clear(box);
+    box.hidden = !translation || !(translation.answer || translation.say_this);
+    if (box.hidden) { return; }
+    box.appendChild(make("h3", null, "In the caller's language: " + translation.language));
+    [["answer", "Answer"], ["say_this", "Say this"]].forEach(function (pair) {
+      if (!translation[pair[0]]) { return; }
+      var text = make("p", "say", translation[pair[0]]);
+      text.setAttribute("lang", translation.code);
+      setDirection(text);
+      box.appendChild(make("h4", null, pair[1] + (translation[pair[0] + "_reviewed"] ? "" : " (not reviewed by a native speaker)")));
+      box.appendChild(text);
+    });
+  }
+
   function renderAnswer(data) {
     var hasAnswer = Boolean(data.answer);
     el.answerSection.hidden = !hasAnswer;
@@ -199,6 +222,7 @@
     el.say.textContent = data.say_this || "";
     setDirection(el.answer);
     setDirection(el.say);
+    renderTranslation(data.translation);
     clear(el.sources);
     var sources = data.sources || { links: [] };
     el.reviewed.textContent = sources.reviewed ? "Last reviewed " + sources.reviewed + "." : "";
