@@ -56,3 +56,6 @@ def speak(sender: str, text: str, channel: str, replies: list[dict[str, Any]], u
     if code == locales().default:
         return replies
     return translate_replies(replies, code, channel, uttered)
+
+
+ready()  # start loading the language models in the background as the server starts (about 10 s)
