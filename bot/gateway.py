@@ -31,6 +31,7 @@ from rasa.core.tracker_store import TrackerStore
 import safelog
 from bot.danger import detect_danger
 from bot.danger.flag import flag_replies
+from bot.language import speak
 from bot.pseudonyms import pseudonym
 from bot.public_input import PublicInput, public_input
 from bot.rate_limit import LimiterFactory, limiter_factory
@@ -276,6 +277,7 @@ class Gateway:
             outcome.replies.insert(0, _note(lines.too_long))
         if message.found:
             outcome.replies.append(_note(lines.personal_data))
+        outcome.replies = speak(sender, message.text, incoming.channel, outcome.replies, output.utter_actions)
         if DELETE_UTTERANCE in output.utter_actions and tracker_store is not None:
             outcome.deleted = await self._delete(tracker_store, sender)
             if not outcome.deleted:

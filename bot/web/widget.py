@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.socketio import forget_session, session_id_from
 from bot.danger.flag import emergency_card
+from bot.language.locales import language_menu
 from bot.safety import safety_lines
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -42,6 +43,7 @@ def widget_config(settings: Settings) -> dict:
     return {
         "exitUrl": settings.exit_url,
         "idleMinutes": settings.idle_minutes,
+        "languages": language_menu(),  # issue 15: the first screen's language menu
         "safety": {
             "unavailable": "The chat can't connect right now.",
             "emergency": lines.emergency,

@@ -14,6 +14,7 @@ from typing import Any
 
 import safelog
 from bot.gateway import Gateway, GatewayOutputChannel, Incoming, clean_text
+from bot.language.staff import staff_translation
 from bot.redaction import redact
 from bot.web.staff import answer, referrals
 from bot.web.staff.sources import answer_sources
@@ -105,6 +106,7 @@ class StaffAssist:
             "terms": [{"term": t.term, "meaning": t.meaning} for t in expansion.terms],
             "nation": request.nation,
             "language": request.language,
+            "translation": staff_translation(request.language, name),  # issue 15
             "needs": list(request.needs),
             "notes": list(request.notes),
         }

@@ -207,7 +207,7 @@
     var item = el("div", { class: "sta-msg sta-" + who });
     item.appendChild(el("span", { class: "sta-vh", text: who === "user" ? TEXT.you : TEXT.reply }));
     if (text) {
-      item.appendChild(el("p", { class: "sta-text" }, linkified(String(text))));
+      item.appendChild(el("p", { class: "sta-text", dir: textDirection(String(text)) }, linkified(String(text))));
     }
     if (choices && choices.length) {
       item.appendChild(el("div", { class: "sta-choices", role: "group", "aria-label": TEXT.choices }, choices.map(choiceButton)));
@@ -223,8 +223,30 @@
     }
   }
 
+  // ---- Languages (issue 15): Arabic, Urdu and Shahmukhi Punjabi read right to left ----------
+  // The first letter with a strong direction decides, as the Unicode bidi algorithm's own rule.
+  var RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  var STRONG_LETTER = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u08FF\u0900-\u0DFF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  function textDirection(text) {
+    var first = String(text).match(STRONG_LETTER);
+    return first && RTL_LETTER.test(first[0]) ? "rtl" : "ltr";
+  }
+
+  // The language menu on the first screen: each language named in itself; choosing one sends
+  // the payload bot/language/switch.py understands, and shows the language's name as what was said.
+  function addLanguageMenu() {
+    var languages = CONFIG.languages || [];
+    if (!languages.length || state.languageMenuShown) {
+      return;
+    }
+    state.languageMenuShown = true;
+    addMessage("bot", "", languages.map(function (language) {
+      return { title: language.name, payload: "/set_language" + JSON.stringify({ code: language.code }) };
+    }));
+  }
+
   function choiceButton(choice) {
-    var button = el("button", { type: "button", class: "sta-choice", text: String(choice.title || "") });
+    var button = el("button", { type: "button", class: "sta-choice", dir: textDirection(choice.title || ""), text: String(choice.title || "") });
     button.addEventListener("click", function () {
       send(String(choice.payload || choice.title || ""), String(choice.title || ""));
       input.focus();
@@ -325,6 +347,7 @@
       if (!state.greeted) {
         state.greeted = true;
         socket.emit("user_uttered", { message: "/greet", session_id: state.sessionId });
+        addLanguageMenu();
       }
     });
     socket.on("bot_uttered", showBotMessage);

@@ -182,12 +182,47 @@
     });
   }
 
+  // Languages (issue 15): text in Arabic, Urdu or Shahmukhi reads right to left. The first
+  // letter with a strong direction decides, as in the Unicode bidi algorithm.
+  var RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  var STRONG_LETTER = /[A-Za-z\u00C0-\u024F\u0370-\u04FF\u0590-\u08FF\u0900-\u0DFF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  function setDirection(node) {
+    var first = String(node.textContent || "").match(STRONG_LETTER);
+    node.setAttribute("dir", first && RTL_LETTER.test(first[0]) ? "rtl" : "ltr");
+  }
+
+  // The answer in the caller's language beside the English; unreviewed translations are marked.
+  function renderTranslation(translation) {
+    var box = document.getElementById("translation");
+    if (!box) {
+      box = make("section", "panel");
+      box.id = "translation";
+      box.setAttribute("aria-label", "In the caller's language");
+      el.saySection.parentNode.insertBefore(box, el.saySection.nextSibling);
+    }
+    clear(box);
+    box.hidden = !translation || !(translation.answer || translation.say_this);
+    if (box.hidden) { return; }
+    box.appendChild(make("h3", null, "In the caller's language: " + translation.language));
+    [["answer", "Answer"], ["say_this", "Say this"]].forEach(function (pair) {
+      if (!translation[pair[0]]) { return; }
+      var text = make("p", "say", translation[pair[0]]);
+      text.setAttribute("lang", translation.code);
+      setDirection(text);
+      box.appendChild(make("h4", null, pair[1] + (translation[pair[0] + "_reviewed"] ? "" : " (not reviewed by a native speaker)")));
+      box.appendChild(text);
+    });
+  }
+
   function renderAnswer(data) {
     var hasAnswer = Boolean(data.answer);
     el.answerSection.hidden = !hasAnswer;
     el.saySection.hidden = !data.say_this;
     el.answer.textContent = data.answer || "";
     el.say.textContent = data.say_this || "";
+    setDirection(el.answer);
+    setDirection(el.say);
+    renderTranslation(data.translation);
     clear(el.sources);
     var sources = data.sources || { links: [] };
     el.reviewed.textContent = sources.reviewed ? "Last reviewed " + sources.reviewed + "." : "";

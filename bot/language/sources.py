@@ -1,0 +1,78 @@
+"""The English sources every translation is keyed by: response texts (per channel variant) from
+data/responses/, the referral question from data/questions.yml and the safety lines from
+data/safety.yml. Keys: "<response>" with variant "default" or a channel name ("twilio");
+"question.<name>" with variants "default" and "twilio"; "safety.<field>" with variant "default"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from contract.channels import TWILIO
+from contract.paths import DATA_DIR, SAFETY_FILE
+
+RESPONSES_DIR = DATA_DIR / "responses"
+QUESTIONS_FILE = DATA_DIR / "questions.yml"
+DEFAULT = "default"
+SAFETY_FIELDS = (
+    "emergency",
+    "footer",
+    "suicide",
+    "human",
+    "unavailable",
+    "empty",
+    "too_long",
+    "rate_limited",
+    "delete_failed",
+    "personal_data",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    variant: str
+    text: str
+    buttons: tuple[str, ...] = ()
+
+    @property
+    def ident(self) -> tuple[str, str]:
+        return (self.key, self.variant)
+
+
+def _responses(directory: Path) -> list[Source]:
+    out: list[Source] = []
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, variants in (data.get("responses") or {}).items():
+            for variant in variants:
+                buttons = tuple(str(b["title"]) for b in variant.get("buttons") or [])
+                channel = variant.get("channel") or DEFAULT
+                out.append(Source(name, channel, str(variant.get("text", "")).strip(), buttons))
+    return out
+
+
+def _questions(path: Path) -> list[Source]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: list[Source] = []
+    for name, item in data.items():
+        buttons = tuple(str(b["title"]) for b in item.get("buttons") or [])
+        out.append(Source(f"question.{name}", DEFAULT, str(item["text"]).strip(), buttons))
+        if item.get("sms"):
+            out.append(Source(f"question.{name}", TWILIO, str(item["sms"]).strip()))
+    return out
+
+
+def _safety(path: Path) -> list[Source]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Source(f"safety.{name}", DEFAULT, str(data[name]).strip()) for name in SAFETY_FIELDS]
+
+
+@lru_cache(maxsize=1)
+def sources() -> dict[tuple[str, str], Source]:
+    """Every English source by (key, variant)."""
+    found = [*_safety(SAFETY_FILE), *_responses(RESPONSES_DIR), *_questions(QUESTIONS_FILE)]
+    return {source.ident: source for source in found}

@@ -1,0 +1,47 @@
+"""Every translation keeps exactly the numbers, URLs and placeholders of its English source, has a
+source at all, keeps the button count, records its review state, and the safety lines exist in
+every language."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.language.integrity import problems
+from bot.language.locales import locales
+from bot.language.sources import SAFETY_FIELDS, sources
+from bot.language.store import translation_file, translations
+
+CODES = locales().translated()
+ENTRIES = [(code, ident) for code in CODES for ident in translations(code)]
+
+
+@pytest.mark.parametrize(("code", "ident"), ENTRIES, ids=[f"{c}:{k}:{v}" for c, (k, v) in ENTRIES])
+def test_translation_keeps_numbers_urls_and_placeholders(code: str, ident: tuple[str, str]) -> None:
+    assert ident in sources(), f"{code}: {ident} has no English source (renamed or removed?)"
+    english, translated = sources()[ident], translations(code)[ident]
+    assert problems(english.text, translated.text) == []
+    assert not translated.buttons or len(translated.buttons) == len(english.buttons)
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if not locales().get(c).fallback])
+def test_every_safety_line_is_translated(code: str) -> None:
+    for name in SAFETY_FIELDS:
+        assert (f"safety.{name}", "default") in translations(code), f"{code} lacks safety.{name}"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_entry_records_its_review(code: str) -> None:
+    path = translation_file(code)
+    if not path.exists():
+        return
+    for key, variants in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+        for variant, item in variants.items():
+            assert isinstance(item.get("reviewed"), bool), f"{code}: {key}/{variant} has no reviewed: true/false"
+
+
+def test_problems_catches_a_changed_number_and_url() -> None:
+    english = "Call 0808 2000 247 or see https://example.com/help."
+    assert problems(english, "Zadzwoń 0808 2000 247 lub https://example.com/help.") == []
+    assert problems(english, "Zadzwoń 0808 2000 248 lub https://example.com/help.")
+    assert problems(english, "Zadzwoń 0808 2000 247 lub https://example.org/help.")
