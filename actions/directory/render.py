@@ -28,9 +28,6 @@ INDEPENDENCE_NOTE = (
     "if someone's life or a child is at serious risk."
 )
 SMS_FOOTER = "Delete this thread if it is not safe to keep."
-# data/services.yml starts a contact's note with this when the contact's newest source is over three
-# years old (tests/content checks the marking); the person is told, on every channel.
-AGE_NOTE = "this number is from"
 _CONTACT_WORDS = {
     "phone": "Call",
     "text": "Text",
@@ -75,19 +72,11 @@ def render(referrals: Referrals, vocabulary: Vocabulary, channel: str | None) ->
 # ---- web ------------------------------------------------------------------------------------------------
 
 
-def age_note(contact: ContactView) -> str | None:
-    """ "this number is from 2020" when the directory marks the contact as old, else None."""
-    note = contact.note or ""
-    return note.split(";")[0].strip() if note.startswith(AGE_NOTE) else None
-
-
 def _contact_text(contact: ContactView) -> str:
-    """ "Call 0808 80 10 800", "Text 07401 288595 (SMS or WhatsApp)", "Call 0800 144 8848 (this number is from 2020)".
-
-    An old number carries its age, so the person knows it may have changed."""
+    """ "Call 0808 80 10 800", "Text 07401 288595 (SMS or WhatsApp)", "Web gov.wales/live-fear-free"."""
     shown = contact.value if contact.type in ("phone", "text", "whatsapp", "email") else bare_url(contact.value)
-    note = contact.note if contact.note and contact.type in ("text", "whatsapp") else age_note(contact)
-    return f"{_CONTACT_WORDS[contact.type]} {shown}" + (f" ({note})" if note else "")
+    note = f" ({contact.note})" if contact.note and contact.type in ("text", "whatsapp") else ""
+    return f"{_CONTACT_WORDS[contact.type]} {shown}{note}"
 
 
 def _contact_line(listing: Listing) -> str:
@@ -174,8 +163,7 @@ def web_buttons(listings: tuple[Listing, ...]) -> list[dict[str, str]]:
 def _sms_reach(listing: Listing) -> str:
     phones, texts = listing.contacts_of("phone"), listing.contacts_of("text")
     if phones:
-        old = age_note(phones[0])
-        reach = phones[0].value + (f" ({old})" if old else "") + (f", text {texts[0].value}" if texts else "")
+        reach = phones[0].value + (f", text {texts[0].value}" if texts else "")
     elif texts:
         reach = f"text {texts[0].value}"
     else:

@@ -159,13 +159,3 @@ def test_no_unconfirmed_number_is_ever_rendered(real_directory, catalogue) -> No
                     assert not [n for n in hidden if n in blob], (need, nation)
                     shown_digits = {re.sub(r"\D", "", run) for run in re.findall(r"\d[\d ]{4,}\d", blob)}
                     assert not hidden_digits & shown_digits, (need, nation)
-
-
-def test_an_old_number_says_how_old_it_is_on_web_and_sms(real_directory, catalogue) -> None:
-    """Bawso's number comes from a 2011/12 report: the person is told so, on every public channel."""
-    referrals = find(real_directory, "fgm", "wales")
-    web = render(referrals, catalogue.vocabulary, "rest").text
-    sms = render(referrals, catalogue.vocabulary, "twilio").text
-    assert "Call 0800 731 8147 (this number is from 2012)" in web
-    assert "0800 731 8147 (this number is from 2012)" in sms
-    assert "Call 0808 80 10 800 |" in web  # a current number carries no age note
