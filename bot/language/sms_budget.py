@@ -1,34 +1,26 @@
-"""How many SMS parts a text needs: GSM-7 (160 a text, 153 a part) when every character is in
-the GSM alphabet, otherwise UCS-2 (70 a text, 67 a part, counted in UTF-16 units). The messaging
-composer's budget is MAX_SEGMENTS parts (bot/channels/sms.py); every translated SMS variant must fit
-it. Kept here until the messaging composer counts UCS-2 itself."""
+"""Whether a translated SMS text fits the SMS profile's budget (data/messaging.yml): GSM-7 when
+every character is in the GSM alphabet, otherwise UCS-2 (70 a text, 67 a part). The counting is
+bot/messaging/encoding.py's; this only asks it about one whole text."""
 
 from __future__ import annotations
 
-import math
+from bot.messaging.encoding import GSM7, UCS2, is_gsm
+from bot.messaging.encoding import parts as encoded_parts
+from bot.messaging.wording import profile
 
-from bot.channels.sms import GSM_BASIC, GSM_EXTENDED, MAX_SEGMENTS, units
-
-GSM_SINGLE, GSM_PART = 160, 153
-UCS2_SINGLE, UCS2_PART = 70, 67
-
-
-def is_gsm(text: str) -> bool:
-    return all(c in GSM_BASIC or c in GSM_EXTENDED for c in text)
+__all__ = ["fits", "is_gsm", "max_texts", "parts"]
 
 
-def ucs2_units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+def max_texts() -> int:
+    return profile("sms").max_texts
 
 
 def parts(text: str) -> int:
     """SMS parts the text takes when sent as one concatenated message."""
-    if is_gsm(text):
-        size, single, part = units(text), GSM_SINGLE, GSM_PART
-    else:
-        size, single, part = ucs2_units(text), UCS2_SINGLE, UCS2_PART
-    return 1 if size <= single else math.ceil(size / part)
+    encoding = GSM7 if is_gsm(text) else UCS2
+    budget = profile("sms").budgets["gsm7" if encoding == GSM7 else "ucs2"]
+    return encoded_parts(text, encoding, budget.single, budget.part)
 
 
-def fits(text: str, budget: int = MAX_SEGMENTS) -> bool:
-    return parts(text) <= budget
+def fits(text: str, budget: int | None = None) -> bool:
+    return parts(text) <= (budget or max_texts())

@@ -1,15 +1,15 @@
 """SMS in non-Latin scripts (and in Polish, Romanian, Spanish, Portuguese letters outside GSM-7)
 is UCS-2: 70 characters a text, 67 a part. Every translated SMS variant, and every safety line
-(sent on SMS too), fits the composer's budget of MAX_SEGMENTS parts."""
+(sent on SMS too), fits the SMS profile's budget of texts."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.channels.sms import MAX_SEGMENTS, plain
 from bot.language.locales import locales
-from bot.language.sms_budget import fits, is_gsm, parts
+from bot.language.sms_budget import fits, is_gsm, max_texts, parts
 from bot.language.store import translations
+from bot.messaging.encoding import plain
 from contract.channels import TWILIO
 
 SMS_TEXTS = [
@@ -22,7 +22,7 @@ SMS_TEXTS = [
 
 @pytest.mark.parametrize(("code", "key", "text"), SMS_TEXTS, ids=[f"{c}:{k}" for c, k, _ in SMS_TEXTS])
 def test_every_translated_sms_text_fits_the_budget(code: str, key: str, text: str) -> None:
-    assert fits(text), f"{code} {key}: {parts(text)} parts (budget {MAX_SEGMENTS}, {len(text)} characters)"
+    assert fits(text), f"{code} {key}: {parts(text)} parts (budget {max_texts()}, {len(text)} characters)"
 
 
 def test_budget_counts_ucs2() -> None:
@@ -32,9 +32,7 @@ def test_budget_counts_ucs2() -> None:
     assert parts("😀" * 35) == 1  # outside the BMP: two UTF-16 units each
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bot/channels/sms.py folds every reply to GSM-7, which deletes non-Latin letters"
-)
 def test_sms_channel_keeps_non_latin_text() -> None:
+    """The SMS composer folds to GSM-7 only what has a GSM-7 form: Urdu letters stay (UCS-2)."""
     text = translations("ur")[("safety.footer", "default")].text
     assert plain(text) == text
