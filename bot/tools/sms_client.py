@@ -15,7 +15,6 @@ The same functions sign the requests of the channel tests and of bench/sms.py.
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sys
 import urllib.error
@@ -25,6 +24,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from twilio.request_validator import RequestValidator
+
+from contract.env import export_defaults, load_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN_NAME = "TWILIO_AUTH_TOKEN"
@@ -37,21 +38,18 @@ LOCK_SCREEN_CHARS = 40
 
 
 def auth_token() -> str:
-    return os.environ.get(TOKEN_NAME, "")
+    return load_env().text(TOKEN_NAME)
 
 
 def ensure_local_token(env_file: Path = ROOT / ".env") -> bool:
     """Create a local auth token in .env when none is configured; True when one was created."""
-    from dotenv import load_dotenv
-
-    load_dotenv(env_file)
-    if auth_token():
+    if load_env(env_file).text(TOKEN_NAME):
         return False
     token = "local-" + secrets.token_hex(16)
     with env_file.open("a", encoding="utf-8") as handle:
         handle.write("\n# Local token for `make sms` only: replace it by the Twilio auth token before going live.\n")
         handle.write(f"{TOKEN_NAME}={token}\n")
-    os.environ[TOKEN_NAME] = token
+    export_defaults({TOKEN_NAME: token})
     return True
 
 
@@ -142,7 +140,7 @@ def phone_view(texts: list[str], width: int = 44) -> str:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="make sms", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default=os.environ.get("SMS_URL", "http://127.0.0.1:5005"))
+    parser.add_argument("--url", default=load_env().text("SMS_URL", "http://127.0.0.1:5005"))
     parser.add_argument("--whatsapp", action="store_true", help="send as WhatsApp (whatsapp: addresses)")
     parser.add_argument("--sender", default=DEFAULT_SENDER, help="the phone number you text from (synthetic)")
     return parser.parse_args(argv)

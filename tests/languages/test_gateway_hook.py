@@ -23,14 +23,14 @@ def rasa_uttering(name: str, variant: str = "default"):
 async def test_arabic_message_is_answered_in_arabic_with_the_999_line() -> None:
     incoming = Incoming("rest", "person-ar", "هل ستخبر الشرطة دائرة الهجرة عني؟")
     outcome = await Gateway(SETTINGS).handle(incoming, rasa_uttering("utter_default"), None)
-    assert outcome.replies[0]["text"].startswith("عذرًا")
-    assert "999" in outcome.replies[0]["text"]
+    answer = next(r["text"] for r in outcome.replies if r.get("text", "").startswith("عذرًا"))
+    assert "999" in answer
 
 
 async def test_danger_in_spanish_gets_the_emergency_line_in_spanish() -> None:
     incoming = Incoming("rest", "person-es", "mi marido me está pegando ahora mismo, tengo miedo")
     outcome = await Gateway(SETTINGS).handle(incoming, rasa_uttering("utter_default"), None)
-    texts = "\n".join(r["text"] for r in outcome.replies)
+    texts = "\n".join(r.get("text", "") for r in outcome.replies)
     assert "999" in texts and "peligro" in texts
     assert "Sorry" not in texts and "I didn't understand" not in texts
 
