@@ -17,7 +17,7 @@ from bot.redaction.vocabulary import is_ordinary, vocabulary
 
 _ANY_NUMBER = re.compile(r"(?:\+|\b)\d[\d\s().-]{4,20}\d\b")
 _MONEY_BEFORE = re.compile(r"[£$€]\s?$")
-_MONEY_AFTER = re.compile(r"\s*(?:pounds?|quid|gbp|euros?|eur|dollars?|usd|k\b|m\b|p\b|pence|million|bn)")
+_MONEY_AFTER = re.compile(r"\s*(?:pounds?|quid|gbp|euros?|eur|dollars?|usd|k|m|p|pence|million|bn)\b")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
