@@ -41,7 +41,9 @@ def test_a_man_gets_the_mens_advice_line(say) -> None:
 
 def test_danger_referrals_fit_the_kind_of_danger(say) -> None:
     suicide = say(new_sender(), "i want to end my life")
-    assert suicide.lstrip().startswith("If you are in danger now, call 999")
+    # Issue 12: suicide and self-harm get Samaritans first, then 999.
+    assert suicide.lstrip().startswith("If you are thinking about ending your life, call Samaritans free on 116 123")
+    assert "call 999" in suicide
     assert "- Samaritans: independent charity" in suicide
     travel = say(new_sender(), "they are taking me to the airport tomorrow to marry him")
     assert "Karma Nirvana" in travel and "Forced Marriage Unit: government unit (Home Office and FCDO)" in travel

@@ -41,6 +41,6 @@ def test_rtl_messages_render_right_to_left(widget: Widget, code: str, message: s
     assert "rtl" in new, new
     user = widget.page.locator(".sta-user .sta-text").last.get_attribute("dir")
     assert user == "rtl"
-    assert set(_directions(widget)[:before]) == {"ltr"}  # the English welcome stays left to right
+    assert set(_directions(widget)[:before]) <= {"ltr"}  # earlier English messages (the welcome) stay left to right
     SHOTS.mkdir(parents=True, exist_ok=True)
     widget.page.screenshot(path=str(SHOTS / f"widget-rtl-{code}.png"))

@@ -25,12 +25,12 @@ def _until(say, sender: str, message: str, expected: str, seconds: float = 40) -
 
 
 def test_polish_on_rest_is_answered_in_polish_and_kept(say) -> None:
-    reply = _until(say, "lang-rest-pl", POLISH, "999")
+    reply = _until(say, "lang-rest-pl-3f9c2a7d1e", POLISH, "999")
     assert "Jeśli grozi Ci niebezpieczeństwo" in reply or "Reszta" in reply, "no Polish in the reply"
     assert "999" in reply
-    after = say("lang-rest-pl", "ok")
+    after = say("lang-rest-pl-3f9c2a7d1e", "ok")
     assert "I didn't understand" not in after
-    switched = say("lang-rest-pl", "English please")
+    switched = say("lang-rest-pl-3f9c2a7d1e", "English please")
     assert locales().get("en").switched in switched
 
 

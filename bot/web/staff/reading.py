@@ -84,12 +84,11 @@ class DangerReading:
 
 
 def kinds_in(text: str) -> list[str]:
-    """Every danger kind the one detector finds in `text`: `bot.danger.detect_all` where the
-    detector offers it, else the rules detector's own `detect_all` (the same rules)."""
-    detect_all = getattr(detector, "detect_all", None)
-    if detect_all is not None:
-        return list(detect_all(text))
-    return detector.default_detector().detect_all(text)
+    """Every danger kind the one detector finds in `text`, when it is sure enough to give the
+    emergency answer (the rules, or the classifier at `takeover`): a call handler's flag must not
+    cry wolf, and the classifier-only alarms are too often false (docs/danger.md)."""
+    verdict = detector.shared_detector().assess(text)
+    return list(verdict.kinds) if verdict.takes_over else []
 
 
 def danger_in(texts: Iterable[str], order: Iterable[str] = KINDS) -> list[str]:
