@@ -1,13 +1,12 @@
 """No blind line, nor a near copy of one, may reach what the detector learns or is tuned on.
 
-Near copy: the same text once normalised, or character-trigram Jaccard similarity above 0.8.
+Near copy (tooling/near_copy.py): the same text once folded, or character-trigram Jaccard above 0.8.
 Checked against the danger corpus, the NLU data the classifier also learns from, the patterns'
 own test sets and data/danger.yml itself. Only counts and positions are reported, never text.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
@@ -16,15 +15,9 @@ from bench.danger import BLIND, OLD_BLIND, blind_items, old_blind_items
 from bot.danger.corpus import load_corpus, load_nlu_examples
 from bot.danger.normalise import fold
 from bot.danger.rules import DANGER_FILE
+from tooling.near_copy import near_copies as find_near_copies
 
 HERE = Path(__file__).parent
-MAX_JACCARD = 0.8
-COMMON_TRIGRAM = 400  # trigrams in more lines than this do not pick candidates (they still count)
-
-
-def trigrams(text: str) -> frozenset[str]:
-    padded = f" {fold(text)} "
-    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
 def tuned_texts() -> list[str]:
@@ -35,25 +28,8 @@ def tuned_texts() -> list[str]:
 
 
 def near_copies(blind: list[str], texts: list[str]) -> list[int]:
-    """Indexes of blind lines with a near copy in `texts`."""
-    grams = [trigrams(t) for t in texts]
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, g in enumerate(grams):
-        for gram in g:
-            index[gram].append(i)
-    normal = {fold(t) for t in texts}
-    found = []
-    for b, line in enumerate(blind):
-        mine = trigrams(line)
-        if fold(line) in normal:
-            found.append(b)
-            continue
-        votes = Counter(i for gram in mine if len(index.get(gram, ())) <= COMMON_TRIGRAM for i in index.get(gram, ()))
-        for i, _ in votes.most_common(5):
-            if len(mine & grams[i]) / len(mine | grams[i]) > MAX_JACCARD:
-                found.append(b)
-                break
-    return found
+    """Indexes of blind lines with a near copy in `texts`, folded as the detector folds text."""
+    return [leak.test_index for leak in find_near_copies(blind, texts, norm=fold)]
 
 
 def test_the_near_copy_check_works() -> None:

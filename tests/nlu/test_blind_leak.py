@@ -1,4 +1,6 @@
-"""The blind NLU set stays blind: no line of it, nor a near copy, may appear in data/nlu.
+"""The blind NLU sets stay blind: no line of the English blind set (tests/nlu/blind) or of a
+language's blind set (tests/nlu/languages), nor a near copy, may appear in anything the NLU or the
+language detector learns from: every file under data/nlu and the detector's own examples.
 
 The assertions name training files and counts only, never a blind line.
 """
@@ -7,40 +9,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from tooling.near_copy import near_copies
+from tooling.near_copy import near_copies, nlu_examples, yaml_strings
 
 ROOT = Path(__file__).resolve().parents[2]
-BLIND = ROOT / "tests" / "nlu" / "blind"
-
-
-def _examples(path: Path) -> list[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    lines: list[str] = []
-    for block in data.get("nlu", []):
-        for line in str(block.get("examples", "")).splitlines():
-            if line.strip().startswith("- "):
-                lines.append(line.strip()[2:])
-    return lines
+BLIND_DIRS = [ROOT / "tests" / "nlu" / "blind", ROOT / "tests" / "nlu" / "languages"]
+DETECTOR_EXAMPLES = ROOT / "data" / "translations" / "detection.yml"
 
 
 def _blind_lines() -> list[str]:
-    return [line for path in sorted(BLIND.glob("*.yml")) for line in _examples(path)]
+    return [line for folder in BLIND_DIRS for path in sorted(folder.glob("*.yml")) for line in nlu_examples(path)]
 
 
-def test_blind_set_is_there() -> None:
-    assert len(_blind_lines()) >= 300
+def _training() -> dict[str, list[str]]:
+    files = {str(p.relative_to(ROOT)): nlu_examples(p) for p in sorted((ROOT / "data" / "nlu").rglob("*.yml"))}
+    files[str(DETECTOR_EXAMPLES.relative_to(ROOT))] = yaml_strings(DETECTOR_EXAMPLES)
+    return files
+
+
+def test_blind_sets_are_there() -> None:
+    assert len(nlu_examples(BLIND_DIRS[0] / "stories.yml")) >= 300
+    assert len(list(BLIND_DIRS[1].glob("*.yml"))) == 8
+
+
+def test_every_training_file_is_checked() -> None:
+    files = _training()
+    assert any("/languages/" in name for name in files) and any(name.endswith("conversation.yml") for name in files)
+    assert sum(len(lines) for lines in files.values()) > 3000
 
 
 def test_no_blind_line_or_near_copy_in_training_data() -> None:
     blind = _blind_lines()
-    leaked_files = {}
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        leaks = near_copies(blind, _examples(path))
-        if leaks:
-            leaked_files[path.name] = len(leaks)
-    assert not leaked_files, f"blind lines (or near copies) found in training files: {leaked_files}"
+    leaked = {name: len(leaks) for name, lines in _training().items() if (leaks := near_copies(blind, lines))}
+    assert not leaked, f"blind lines (or near copies) found in training files: {leaked}"
 
 
 def test_checker_finds_exact_and_near_copies() -> None:
@@ -55,7 +55,17 @@ def test_checker_finds_exact_and_near_copies() -> None:
     assert near_copies(["my partner says he will cancel my visa now please"], ["is there help in wales"]) == []
 
 
+def test_checker_folds_case_diacritics_and_entity_markup() -> None:
+    assert near_copies(["Czy POLICJA powie Home Office?!"], ["czy policja powie home office"])
+    assert near_copies(["está la policía aquí hoy"], ["esta la policia aqui hoy"])
+    assert near_copies(["i live in cardiff now"], ["i live in [cardiff](nation) now"])
+
+
 def test_checker_finds_a_light_rewording() -> None:
     original = "the council told me to go back to my country because i have no recourse to public funds"
     reworded = "the council told me to go back to my country as i have no recourse to public funds"
     assert near_copies([original], [reworded])
+
+
+def test_one_and_two_word_formulas_are_not_compared() -> None:
+    assert near_copies(["hola", "do widzenia"], ["hola", "do widzenia"]) == []
