@@ -60,7 +60,7 @@ run: $(MODEL) node wordlist
 	$(PY) -m stack
 
 validate: setup
-	$(RASA) data validate --domain domain.yml --data $(DATA_DIRS) --fail-on-warnings
+	$(PY) -m tooling.validate --domain domain.yml --data $(DATA_DIRS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

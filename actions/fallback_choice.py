@@ -29,10 +29,10 @@ from contract.safety_lines import safety_lines
 
 CHOICE_FILE = DATA_DIR / "fallback_choice.yml"
 CONCERNS_KEY = "concerns"
-UTTER_ACK = "utter_fallback_ack"
-UTTER_CHOOSE = "utter_fallback_choose"
-UTTER_ALSO = "utter_fallback_also"
-UTTER_HELPLINE = "utter_fallback_helpline"
+UTTER_ACK = intents.UTTER_FALLBACK_ACK
+UTTER_CHOOSE = intents.UTTER_FALLBACK_CHOOSE
+UTTER_ALSO = intents.UTTER_FALLBACK_ALSO
+UTTER_HELPLINE = intents.UTTER_FALLBACK_HELPLINE
 _ANSWER_PREFIXES = ("ask_", "topic_")
 
 

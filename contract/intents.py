@@ -25,3 +25,11 @@ RESPONSE_FOR = {DELETE_CHAT: UTTER_CONFIRM_DELETE, DANGER: UTTER_DANGER, FALLBAC
 
 # Custom actions the Rasa server calls by name.
 ACTION_REFER = "action_refer"
+
+# Responses no rule names because code sends them: the low-confidence reply (action_fallback_choice)
+# and Rasa's own action_default_fallback. `make validate` (tooling/validate.py) knows them as used.
+UTTER_FALLBACK_ACK = "utter_fallback_ack"
+UTTER_FALLBACK_CHOOSE = "utter_fallback_choose"
+UTTER_FALLBACK_ALSO = "utter_fallback_also"
+UTTER_FALLBACK_HELPLINE = "utter_fallback_helpline"
+SENT_BY_CODE = (UTTER_DEFAULT, UTTER_FALLBACK_ACK, UTTER_FALLBACK_CHOOSE, UTTER_FALLBACK_ALSO, UTTER_FALLBACK_HELPLINE)
