@@ -8,8 +8,9 @@ Starts our stack (or uses `--url`), a stock `rasa init` assistant (trained on fi
 servers); drives each with the same simulated conversations at each concurrency level, the
 targets interleaved level by level so a drift in background load hits all of them alike.
 Then NLU parse latency alone (each model loaded in its own process), redaction cost, directory
-query latency and staff-assist latency (from bench/redaction.py, bench/directory.py and
-bench/staff.py when present). Prints everything and writes the `bench` section of
+query latency, staff-assist latency, the danger detector's blind figures and latency, language
+detection latency and the SMS composer's delivery figures and turn latency (bench/redaction.py,
+directory.py, staff.py, danger.py, language.py and sms.py). Prints everything and writes the `bench` section of
 docs/benchmarks.md and .stack/bench/last.json (which `make soak` reads to pick its rate).
 """
 
@@ -78,8 +79,8 @@ def log(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
-def optional(module: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Run bench/<module>.py's measure() if another engineer's module is present; say so if not."""
+def optional(module: str, *args: Any, entry: str = "measure", **kwargs: Any) -> dict[str, Any]:
+    """Run bench/<module>.py's `entry` (measure()) if the module is present; say so if not."""
     try:
         imported = importlib.import_module(f"bench.{module}")
     except ModuleNotFoundError as error:
@@ -87,7 +88,7 @@ def optional(module: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
             return {"skipped": f"bench/{module}.py is not present"}
         return {"error": f"import failed: {error}"}
     try:
-        return dict(imported.measure(*args, **kwargs))
+        return dict(getattr(imported, entry)(*args, **kwargs))
     except Exception as error:  # a broken component must not lose the rest of the figures
         return {"error": f"{type(error).__name__}: {str(error)[:200]}"}
 
@@ -268,6 +269,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log("redaction and directory")
     figures["redaction"] = optional("redaction")
     figures["directory"] = optional("directory")
+    log("danger detector, language detection and the SMS composer")
+    figures["danger"] = optional("danger")
+    figures["language"] = optional("language")
+    figures["sms"] = optional("sms", entry="run")
     figures["training"] = {"ours": training_time(), "stock_s": stock_training}
     figures["notes"] = notes + ([args.note] if args.note else [])
     return figures

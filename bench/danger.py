@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -228,3 +229,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def measure() -> dict[str, Any]:
+    """The blind figures and the detector's latency for `make bench` (counts only, never a line)."""
+    detector = shared_detector()
+    blind = blind_items()
+    scores = score(judged(detector, blind))
+    p50, p95, _ = latency_ms(detector, [item.text for item in blind])
+    langs = sorted({*scores.recall_by_lang, *scores.alarms_by_lang})
+    return {
+        "blind_recall": pct(scores.recall).strip(),
+        "false_alarms": pct(scores.false_alarms).strip(),
+        "emergency_answer_on_near_misses": pct(scores.takeover_near).strip(),
+        "p50_ms": round(p50, 2),
+        "p95_ms": round(p95, 2),
+        "by_language": {
+            lang: f"recall {pct(scores.recall_by_lang.get(lang)).strip()}, false alarms {pct(scores.alarms_by_lang.get(lang)).strip()}"
+            for lang in langs
+        },
+    }

@@ -104,6 +104,20 @@ def _kv(data: dict[str, Any] | None) -> str:
     return ", ".join(f"{key} {value}" for key, value in data.items())
 
 
+def danger_lines(danger: dict[str, Any] | None) -> list[str]:
+    if not danger or "by_language" not in danger:
+        return [f"- Danger detector (bench/danger.py): {_kv(danger)}"]
+    overall = {k: v for k, v in danger.items() if k != "by_language"}
+    lines = [f"- Danger detector on its blind set (bench/danger.py): {_kv(overall)}"]
+    return lines + [f"  - {lang}: {text}" for lang, text in danger["by_language"].items()]
+
+
+def sms_lines(sms: dict[str, Any] | None) -> list[str]:
+    if not sms or "sms" not in sms:
+        return [f"- SMS composer (bench/sms.py): {_kv(sms)}"]
+    return [f"- {name.upper()} through the channel (bench/sms.py): {_kv(found)}" for name, found in sms.items()]
+
+
 def components(figures: dict[str, Any]) -> list[str]:
     nlu = figures["nlu"]
     lines = [f"- NLU parse alone, ours: {_kv(nlu.get('ours'))}"]
@@ -115,6 +129,9 @@ def components(figures: dict[str, Any]) -> list[str]:
         f"- Redaction (bench/redaction.py): {_kv(figures.get('redaction'))}",
         f"- Directory queries (bench/directory.py): {_kv(figures.get('directory'))}",
         f"- Staff assist (bench/staff.py, through our stack): {_kv(figures.get('staff'))}",
+        *danger_lines(figures.get("danger")),
+        f"- Language detection (bench/language.py): {_kv(figures.get('language'))}",
+        *sms_lines(figures.get("sms")),
         f"- Training, ours: {figures['training']['ours']}",
         f"- Training, stock `rasa init` (same machine): {figures['training']['stock_s'] or 'not measured'} s",
     ]
