@@ -231,6 +231,11 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
+def _recall_and_alarms(scores: Scores, lang: str) -> str:
+    recall, alarms = pct(scores.recall_by_lang.get(lang)).strip(), pct(scores.alarms_by_lang.get(lang)).strip()
+    return f"recall {recall}, false alarms {alarms}"
+
+
 def measure() -> dict[str, Any]:
     """The blind figures and the detector's latency for `make bench` (counts only, never a line)."""
     detector = shared_detector()
@@ -244,8 +249,5 @@ def measure() -> dict[str, Any]:
         "emergency_answer_on_near_misses": pct(scores.takeover_near).strip(),
         "p50_ms": round(p50, 2),
         "p95_ms": round(p95, 2),
-        "by_language": {
-            lang: f"recall {pct(scores.recall_by_lang.get(lang)).strip()}, false alarms {pct(scores.alarms_by_lang.get(lang)).strip()}"
-            for lang in langs
-        },
+        "by_language": {lang: _recall_and_alarms(scores, lang) for lang in langs},
     }
