@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,3 +132,39 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def serve_until_stopped(
+    start: Callable[[], None],
+    processes: Callable[[], dict[str, subprocess.Popen]],
+    stop: Callable[[], None],
+    banner: Callable[[], str],
+    start_errors: tuple[type[BaseException], ...] = (RuntimeError, TimeoutError),
+) -> int:
+    """Start, print the banner, then wait for Ctrl-C or SIGTERM or for a process to die; stop
+    everything either way. One loop for `make run` and `make run-scaled`, so both stop alike."""
+    stopping = False
+
+    def on_signal(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        start()
+    except start_errors as error:
+        print(f"Could not start: {error}.", file=sys.stderr)
+        stop()
+        return 1
+    print(banner(), flush=True)
+    while not stopping:
+        for name, process in processes().items():
+            if process.poll() is not None:
+                print(f"The {name} server stopped (exit code {process.returncode}); stopping.", file=sys.stderr)
+                stopping = True
+        time.sleep(0.5)
+    print("Stopping...", flush=True)
+    stop()
+    print("Stopped.", flush=True)
+    return 0

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import signal
 import sys
-import time
 
 from bot.settings import ensure_staff_token
-from stack import Stack
+from stack import Stack, serve_until_stopped
 from stack.settings import launcher_settings
 
 # Never the token itself: `make run`'s output may be kept in a terminal log or a CI log.
@@ -37,31 +35,8 @@ def main() -> int:
     created = ensure_staff_token()
     settings = launcher_settings()
     stack = Stack(rasa_port=settings.rasa_port, action_port=settings.action_port)
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        stack.start()
-    except (RuntimeError, TimeoutError) as error:
-        print(f"Could not start: {error}. See {stack.log_dir}/rasa.log and actions.log.", file=sys.stderr)
-        stack.stop()
-        return 1
-    print(banner(stack, created), flush=True)
-    while not stopping:
-        for name, process in stack.processes.items():
-            if process.poll() is not None:
-                print(f"The {name} server stopped (exit code {process.returncode}); stopping.", file=sys.stderr)
-                stopping = True
-        time.sleep(0.5)
-    print("Stopping...", flush=True)
-    stack.stop()
-    print("Stopped.", flush=True)
-    return 0
+    print(f"Logs: {stack.log_dir}/rasa.log and actions.log.", flush=True)
+    return serve_until_stopped(stack.start, lambda: stack.processes, stack.stop, lambda: banner(stack, created))
 
 
 if __name__ == "__main__":

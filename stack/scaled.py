@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from stack import ROOT, Stack, wait_for
+from stack import ROOT, Stack, serve_until_stopped, wait_for
 from stack.settings import launcher_settings
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
@@ -267,31 +267,15 @@ def main() -> int:
 
     created = ensure_staff_token()
     scaled = from_environment()
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        scaled.start()
-    except (RuntimeError, TimeoutError, KeyError) as error:
-        print(f"Could not start the scaled stack: {error}. Logs: {scaled.log_dir}/", file=sys.stderr)
-        return 1
-    print(_banner(scaled), flush=True)
-    if created:
-        print("A staff console token was created in .env (STAFF_TOKEN); read it there.", flush=True)
-    while not stopping:
-        for name, process in scaled.processes().items():
-            if process.poll() is not None:
-                print(f"{name} stopped (exit code {process.returncode}); stopping.", file=sys.stderr)
-                stopping = True
-        time.sleep(0.5)
-    print("Stopping...", flush=True)
-    scaled.stop()
-    return 0
+    print(f"Logs: {scaled.log_dir}/", flush=True)
+    token_note = "\nA staff console token was created in .env (STAFF_TOKEN); read it there." if created else ""
+    return serve_until_stopped(
+        scaled.start,
+        scaled.processes,
+        scaled.stop,
+        lambda: _banner(scaled) + token_note,
+        start_errors=(RuntimeError, TimeoutError, KeyError),
+    )
 
 
 def _banner(scaled: ScaledStack) -> str:

@@ -26,8 +26,9 @@ safelog.install()
 from bot.settings import PROJECT_ROOT, ensure_sender_secret  # noqa: E402
 
 
-class ReplayAgent:
-    """Stands in for rasa.core.agent.Agent: same `handle_message` and `tracker_store`."""
+class CountingAgent:
+    """Stands in for rasa.core.agent.Agent (same `handle_message` and `tracker_store`): keeps each
+    conversation in the project's expiring tracker store and hands `answer` the message count."""
 
     def __init__(self) -> None:
         from rasa.shared.core.domain import Domain
@@ -47,6 +48,13 @@ class ReplayAgent:
         await self.tracker_store.save(tracker)
         count = sum(1 for e in tracker.events if isinstance(e, UserUttered))
         await self.answer(message, count)
+
+    async def answer(self, message: Any, count: int) -> None:
+        raise NotImplementedError
+
+
+class ReplayAgent(CountingAgent):
+    """Plays back tooling/messaging_cases.py's replies on "replay <case>"."""
 
     async def answer(self, message: Any, count: int) -> None:
         from tooling.messaging_cases import all_cases, case_index

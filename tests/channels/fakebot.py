@@ -19,7 +19,7 @@ import safelog
 
 safelog.install()
 
-from tooling.replay_bot import serve  # noqa: E402
+from tooling.replay_bot import CountingAgent, serve  # noqa: E402
 
 LONG = (
     "This part is about your rights. The police may share what you tell them with the Home Office. "
@@ -30,27 +30,8 @@ LONG = (
 )
 
 
-class ScriptedAgent:
-    """Stands in for rasa.core.agent.Agent: same `handle_message` and `tracker_store`."""
-
-    def __init__(self) -> None:
-        from rasa.shared.core.domain import Domain
-
-        from bot.tracker_store import ExpiringInMemoryTrackerStore
-
-        self.tracker_store = ExpiringInMemoryTrackerStore(Domain.empty(), idle_minutes=30)
-
-    def is_ready(self) -> bool:
-        return True
-
-    async def handle_message(self, message: Any) -> None:
-        from rasa.shared.core.events import UserUttered
-
-        tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
-        tracker.update(UserUttered(message.text))
-        await self.tracker_store.save(tracker)
-        count = sum(1 for e in tracker.events if isinstance(e, UserUttered))
-        await self.answer(message, count)
+class ScriptedAgent(CountingAgent):
+    """Answers by keyword; "count" says how many messages the conversation holds."""
 
     async def answer(self, message: Any, count: int) -> None:
         out, sender, text = message.output_channel, message.sender_id, (message.text or "").strip().lower()
