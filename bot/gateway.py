@@ -218,7 +218,7 @@ class Gateway:
         """
         try:
             sender = self.sender_id(incoming.channel, str(incoming.raw_sender))
-            if not self._allowed(sender, incoming.client_address):
+            if not self.allow(sender, incoming.client_address):
                 with safelog.sensitive(sender, str(incoming.raw_sender), str(incoming.text)):
                     return self._refused(sender, incoming.text)
             message = prepare(incoming.text, self.settings.max_message_chars)
@@ -242,7 +242,7 @@ class Gateway:
         in danger who is refused still gets the helplines."""
         raw, _ = clean_text(text, REFUSED_DANGER_CHARS)
         danger = detect_danger(raw)
-        return Outcome(sender, [_note(self._rate_limited_text(danger))], danger=danger, rate_limited=True)
+        return Outcome(sender, [_note(self.rate_limited_text(danger))], danger=danger, rate_limited=True)
 
     async def _handle(
         self,
@@ -295,14 +295,14 @@ class Gateway:
             return True
         return await self._run_rasa(CONFIRM_PAYLOAD, sender, channel, on_new_message, output)
 
-    def _rate_limited_text(self, danger: str | None) -> str:
+    def rate_limited_text(self, danger: str | None) -> str:
         """The rate-limit notice: always the 999 line, and the helplines when the message shows
         danger (kept short otherwise, because on SMS every reply costs money)."""
         lines = safety_lines()
         parts = [lines.rate_limited, lines.danger_first(danger)]
         return "\n".join([*parts, lines.helpline_text()] if danger else parts)
 
-    def _allowed(self, sender: str, address: str) -> bool:
+    def allow(self, sender: str, address: str) -> bool:
         """Count the message against both limits, but only when both have room: otherwise a
         flood of fresh sender ids from one address would fill the per-sender table."""
         if self.per_address.full(address) or self.per_sender.full(sender):

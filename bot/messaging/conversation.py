@@ -97,7 +97,7 @@ class Conversations:
 
     async def _more(self, sender: str, address: str) -> list[str]:
         """The next page of the last reply (counted against the limits like any message)."""
-        if not self.gateway._allowed(sender, address):
+        if not self.gateway.allow(sender, address):
             return await self._limited(sender, Outcome(sender_id=sender, rate_limited=True))
         pages = await self.state.get(PAGES, sender)
         if not pages:
@@ -113,7 +113,7 @@ class Conversations:
         (every reply costs money); other channels keep the gateway's safety reply."""
         if self.profile.silent_when_limited and not await self.state.first(NOTICE, sender):
             return []
-        replies = outcome.replies or [{"text": self.gateway._rate_limited_text(outcome.danger)}]
+        replies = outcome.replies or [{"text": self.gateway.rate_limited_text(outcome.danger)}]
         return texts_for(draft(replies, self.profile, danger=outcome.danger).pieces, self.profile)[0]
 
     async def _converse(
