@@ -99,24 +99,40 @@ def buttons(topics: list[str], titles: dict[str, str]) -> list[dict[str, str]]:
     return [{"title": titles[t], "payload": f"/{t}"} for t in topics]
 
 
+@dataclass(frozen=True)
+class Choice:
+    """What the low-confidence reply does: answer one stand-out concern (offering the others),
+    or offer the likeliest topics as buttons."""
+
+    answer: str | None
+    offered: list[str]
+
+
+def choose(parse: dict[str, Any], responses: set[str], rules: ChoiceRules | None = None) -> Choice:
+    """The decision alone, so tooling/fallback_share.py counts exactly the replies people get."""
+    rules = rules or choice_rules()
+    ranked = ranked_concerns(parse, set(rules.titles))
+    answer = answer_for(ranked[0][0], responses) if rules.stands_out(ranked) else None
+    if answer:
+        others = [name for name, score in ranked[1 : rules.max_options] if score >= rules.also_min_score]
+        return Choice(answer, others)
+    return Choice(None, [name for name, _ in ranked[: rules.max_options]] or [intents.FIND_HELP])
+
+
 class ActionFallbackChoice(Action):
     def name(self) -> str:
         return "action_fallback_choice"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         rules = choice_rules()
-        ranked = ranked_concerns(tracker.latest_message or {}, set(rules.titles))
-        responses = set((domain or {}).get("responses", {}))
+        choice = choose(tracker.latest_message or {}, set((domain or {}).get("responses", {})), rules)
         dispatcher.utter_message(response=UTTER_ACK)
-        answer = answer_for(ranked[0][0], responses) if rules.stands_out(ranked) else None
-        if answer:
-            dispatcher.utter_message(response=answer)
-            others = [name for name, score in ranked[1 : rules.max_options] if score >= rules.also_min_score]
-            if others:
-                dispatcher.utter_message(response=UTTER_ALSO, buttons=buttons(others, rules.titles))
+        if choice.answer:
+            dispatcher.utter_message(response=choice.answer)
+            if choice.offered:
+                dispatcher.utter_message(response=UTTER_ALSO, buttons=buttons(choice.offered, rules.titles))
         else:
-            offered = [name for name, _ in ranked[: rules.max_options]] or [intents.FIND_HELP]
-            dispatcher.utter_message(response=UTTER_CHOOSE, buttons=buttons(offered, rules.titles))
+            dispatcher.utter_message(response=UTTER_CHOOSE, buttons=buttons(choice.offered, rules.titles))
         nation = known_nation(tracker.get_slot("nation"))
         dispatcher.utter_message(response=UTTER_HELPLINE, helpline=helpline_line(nation))
         return []

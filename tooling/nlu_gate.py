@@ -45,8 +45,11 @@ def _fallback_gate(model: str, data: str, maximum: float, label: str) -> bool:
     from tooling.fallback_share import fallback_share
 
     share = fallback_share(model, data)
-    print(f"Fallback share on the {label} set: {share:.1%} (maximum {maximum:.0%})")
-    return share <= maximum
+    print(
+        f"Fallback share on the {label} set: {share.menu:.1%} got the menu of likely topics (maximum "
+        f"{maximum:.0%}); {share.answered:.1%} more were low-confidence but answered on their stand-out concern"
+    )
+    return share.menu <= maximum
 
 
 def main(argv: list[str]) -> int:
