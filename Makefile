@@ -4,7 +4,9 @@ SHELL := /bin/bash
 
 VENV       := .venv
 PY         := $(VENV)/bin/python
-RASA       := $(VENV)/bin/rasa
+# Rasa's CLI: deprecation notices of its own dependencies (TensorFlow, jax, setuptools) are not ours
+# to fix and would bury what matters in the output.
+RASA       := PYTHONWARNINGS=ignore::DeprecationWarning $(VENV)/bin/rasa
 MODEL      := models/safe-to-ask.tar.gz
 DATA_DIRS  := data/nlu data/responses data/rules
 LANGS      := pl ro ur pa bn ar es pt
