@@ -12,6 +12,8 @@ DATA_DIRS  := data/nlu data/responses data/rules
 LANGS      := pl ro ur pa bn ar es pt
 TRAIN_IN   := config.yml domain.yml $(shell find $(DATA_DIRS) -name '*.yml' 2>/dev/null)
 export RASA_TELEMETRY_ENABLED := false
+# Rasa 3.6 uses SQLAlchemy 1.4 APIs that 2.0 removes; the project pins 1.4, so the notice says nothing new.
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
