@@ -83,5 +83,6 @@ def test_module_entry_point(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+pysqlite:///{tmp_path}/cli.sqlite3"},
     )
     assert result.returncode == 0, result.stderr
-    assert f"Wrote {len(real_data()['services'])} services" in result.stdout
-    assert len(target.read_text(encoding="utf-8").splitlines()) > 35
+    count = len(real_data()["services"])  # the directory grows: count it, do not hard-code it
+    assert f"Wrote {count} services" in result.stdout
+    assert len(target.read_text(encoding="utf-8").splitlines()) > count
