@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.channels.phone import lock_screen, safe_on_lock_screen, telling
+
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date.today()
 MAX_AGE = dt.timedelta(days=365)
@@ -22,10 +24,9 @@ FORBIDDEN = [
     "you won't be deported",
     "you are safe to report",
 ]
-SENSITIVE_OPENING = re.compile(
-    r"abuse|violen|police|home office|deport|rape|kill|fgm|marriage|marry|slave|suicid|asylum|visa|immigra|danger",
-    re.I,
-)
+# What the audit saw slip through on lock screens (issue 14): the list itself is data/messaging.yml
+# `lock_screen.telling`, the one list the code and every test read (tests/channels/phone.py).
+MUST_STAY_OFF_THE_LOCK_SCREEN = ["LGBT+", "Galop", "Karma Nirvana", "Appendix VDA", "right to stay", "Victim Support"]
 ALLOWED_NUMBERS = {"999", "112", "55", "101", "18000", "18001", "116 123", "200"}
 
 
@@ -51,6 +52,11 @@ def default_text(name: str) -> str:
 
 def sms_text(name: str) -> str | None:
     return next((v["text"] for v in variants(name) if v.get("channel") == "twilio"), None)
+
+
+def sms_texts(name: str) -> list[str]:
+    """Every SMS variant of a response (one per condition: nation, kind of danger, topic)."""
+    return [v["text"] for v in variants(name) if v.get("channel") == "twilio"]
 
 
 def test_every_answer_topic_has_a_response() -> None:
@@ -94,11 +100,18 @@ def test_no_forbidden_promise(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(RESPONSES))
 def test_sms_variant_is_short_and_neutral_on_the_lock_screen(name: str) -> None:
-    text = sms_text(name)
-    assert text, f"{name} has no `channel: twilio` SMS variant"
-    assert len(text) <= 320
-    if name != "utter_danger":  # the danger reply must lead with 999, by design
-        assert not SENSITIVE_OPENING.search(text[:40]), text[:40]
+    texts = sms_texts(name)
+    assert texts, f"{name} has no `channel: twilio` SMS variant"
+    for text in texts:
+        assert len(text) <= 320, (len(text), text[:40])
+        if name != "utter_danger":  # the danger reply must lead with 999, by design
+            assert safe_on_lock_screen(text), lock_screen(text)
+
+
+@pytest.mark.parametrize("term", MUST_STAY_OFF_THE_LOCK_SCREEN)
+def test_the_lock_screen_list_covers_what_slipped_through(term: str) -> None:
+    assert telling().search(term), f"add {term!r} to lock_screen.telling in data/messaging.yml"
+    assert not safe_on_lock_screen(f"{term} is what this text is about, said at once.")
 
 
 @pytest.mark.parametrize("name", sorted(RESPONSES))
