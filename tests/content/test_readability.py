@@ -4,7 +4,8 @@ Why: the people who read these answers are frightened, often read English as a s
 and sometimes read on a lock screen. The limits and the list of short forms are data
 (data/plain_words.yml), so the charity can review them; this test only applies them, to every
 variant (web, SMS, every condition) of every response file in data/responses/, including files
-added later, and to the safety lines and texting wording that the channels send on their own.
+added later, and to the safety lines, the texting wording and the widget's emergency card that the
+channels send on their own.
 Grades: Flesch-Kincaid from textstat 0.7.3, which counts syllables offline with pyphen.
 """
 
@@ -63,6 +64,8 @@ def texts() -> tuple[Text, ...]:
     found += [Text(f"safety.{k}", str(safety[k]), False, False) for k in SAFETY_TEXT_FIELDS]
     messaging = yaml.safe_load((ROOT / "data" / "messaging.yml").read_text(encoding="utf-8"))
     found += [Text(f"messaging.texts.{k}", str(v), False, False) for k, v in messaging["texts"].items()]
+    card = yaml.safe_load((ROOT / "data" / "danger_lines.yml").read_text(encoding="utf-8"))["card"]
+    found.append(Text("danger_lines.card.press55", str(card["press55"]), False, False))  # the title is not prose
     return tuple(found)
 
 

@@ -39,7 +39,13 @@ def _load_dir(name: str, key: str) -> dict:
 
 RESPONSES = _load_dir("responses", "responses")
 SOURCES = _load_dir("sources", "sources")
-FACTUAL = sorted(name for name in RESPONSES if name.startswith("utter_answer_") or name == "utter_danger")
+FACTUAL = sorted(
+    name
+    for name, variants in RESPONSES.items()
+    if name.startswith(("utter_answer_", "utter_more_"))
+    or name == "utter_danger"
+    or any("Source:" in str(v.get("text", "")) for v in variants)
+)
 
 
 def variants(name: str) -> list[dict]:
@@ -48,6 +54,11 @@ def variants(name: str) -> list[dict]:
 
 def default_text(name: str) -> str:
     return next(v["text"] for v in variants(name) if "channel" not in v)
+
+
+def web_texts(name: str) -> list[str]:
+    """Every web (channel-free) variant of a response: one per condition (nation, kind of danger)."""
+    return [v["text"] for v in variants(name) if "channel" not in v]
 
 
 def sms_text(name: str) -> str | None:
@@ -80,11 +91,11 @@ def test_factual_response_has_fresh_sources(name: str) -> None:
 
 @pytest.mark.parametrize("name", FACTUAL)
 def test_factual_text_names_a_registered_source(name: str) -> None:
-    text = default_text(name)
-    urls = re.findall(r"https?://\S+", text.split("Source:")[-1]) if "Source:" in text else []
-    assert urls, f"{name} has no 'Source:' line with a URL"
     registered = {str(link["url"]).rstrip("/.") for link in SOURCES[name]["links"]}
-    assert {u.rstrip("/.),") for u in urls} <= registered
+    for text in web_texts(name):
+        urls = re.findall(r"https?://\S+", text.split("Source:")[-1]) if "Source:" in text else []
+        assert urls, f"{name} has a web variant with no 'Source:' line with a URL"
+        assert {u.rstrip("/.),;") for u in urls} <= registered, text[:60]
 
 
 def test_no_sources_entry_without_a_response() -> None:
@@ -114,14 +125,28 @@ def test_the_lock_screen_list_covers_what_slipped_through(term: str) -> None:
     assert not safe_on_lock_screen(f"{term} is what this text is about, said at once.")
 
 
+def phone_like(number: str) -> bool:
+    """A number someone could dial: a group with spaces, or one starting with 0 or 1 (UK numbers and
+    short service codes: 101, 111, 116 123...). Counts from the sources ("207 people") are not."""
+    digits = number.replace(" ", "")
+    if re.fullmatch(r"(19|20)\d\d", digits) or len(digits) <= 2:
+        return False
+    return " " in number.strip() or digits[0] in "01" or len(digits) >= 5
+
+
+def test_phone_like_tells_numbers_to_dial_from_counts_and_years() -> None:
+    assert phone_like("0808 2000 247") and phone_like("111") and phone_like("116 123") and phone_like("07700900123")
+    assert not phone_like("207") and not phone_like("2020") and not phone_like("43") and not phone_like("537")
+
+
 @pytest.mark.parametrize("name", sorted(RESPONSES))
 def test_only_emergency_numbers_in_answers(name: str) -> None:
     """Service numbers come from the directory (checked there), never hard-coded in answers."""
     for variant in variants(name):
         text = re.sub(r"https?://\S+", "", variant.get("text", ""))
         numbers = {m.strip() for m in re.findall(r"\b\d[\d ]{1,12}\d\b|\b\d{2,}\b", text)}
-        years = {n for n in numbers if re.fullmatch(r"(19|20)\d\d", n)}
-        assert numbers - years - ALLOWED_NUMBERS <= {n for n in numbers if len(n.replace(" ", "")) <= 2}, numbers
+        dialled = {n for n in numbers if phone_like(n)} - ALLOWED_NUMBERS
+        assert not dialled, dialled
 
 
 def test_danger_reply_leads_with_999() -> None:
