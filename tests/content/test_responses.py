@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.channels.phone import lock_screen, safe_on_lock_screen, telling
+
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date.today()
 MAX_AGE = dt.timedelta(days=365)
@@ -22,10 +24,9 @@ FORBIDDEN = [
     "you won't be deported",
     "you are safe to report",
 ]
-SENSITIVE_OPENING = re.compile(
-    r"abuse|violen|police|home office|deport|rape|kill|fgm|marriage|marry|slave|suicid|asylum|visa|immigra|danger",
-    re.I,
-)
+# What the audit saw slip through on lock screens (issue 14): the list itself is data/messaging.yml
+# `lock_screen.telling`, the one list the code and every test read (tests/channels/phone.py).
+MUST_STAY_OFF_THE_LOCK_SCREEN = ["LGBT+", "Galop", "Karma Nirvana", "Appendix VDA", "right to stay", "Victim Support"]
 ALLOWED_NUMBERS = {"999", "112", "55", "101", "18000", "18001", "116 123", "200"}
 
 
@@ -38,7 +39,13 @@ def _load_dir(name: str, key: str) -> dict:
 
 RESPONSES = _load_dir("responses", "responses")
 SOURCES = _load_dir("sources", "sources")
-FACTUAL = sorted(name for name in RESPONSES if name.startswith("utter_answer_") or name == "utter_danger")
+FACTUAL = sorted(
+    name
+    for name, variants in RESPONSES.items()
+    if name.startswith(("utter_answer_", "utter_more_"))
+    or name == "utter_danger"
+    or any("Source:" in str(v.get("text", "")) for v in variants)
+)
 
 
 def variants(name: str) -> list[dict]:
@@ -49,8 +56,18 @@ def default_text(name: str) -> str:
     return next(v["text"] for v in variants(name) if "channel" not in v)
 
 
+def web_texts(name: str) -> list[str]:
+    """Every web (channel-free) variant of a response: one per condition (nation, kind of danger)."""
+    return [v["text"] for v in variants(name) if "channel" not in v]
+
+
 def sms_text(name: str) -> str | None:
     return next((v["text"] for v in variants(name) if v.get("channel") == "twilio"), None)
+
+
+def sms_texts(name: str) -> list[str]:
+    """Every SMS variant of a response (one per condition: nation, kind of danger, topic)."""
+    return [v["text"] for v in variants(name) if v.get("channel") == "twilio"]
 
 
 def test_every_answer_topic_has_a_response() -> None:
@@ -74,11 +91,11 @@ def test_factual_response_has_fresh_sources(name: str) -> None:
 
 @pytest.mark.parametrize("name", FACTUAL)
 def test_factual_text_names_a_registered_source(name: str) -> None:
-    text = default_text(name)
-    urls = re.findall(r"https?://\S+", text.split("Source:")[-1]) if "Source:" in text else []
-    assert urls, f"{name} has no 'Source:' line with a URL"
     registered = {str(link["url"]).rstrip("/.") for link in SOURCES[name]["links"]}
-    assert {u.rstrip("/.),") for u in urls} <= registered
+    for text in web_texts(name):
+        urls = re.findall(r"https?://\S+", text.split("Source:")[-1]) if "Source:" in text else []
+        assert urls, f"{name} has a web variant with no 'Source:' line with a URL"
+        assert {u.rstrip("/.),;") for u in urls} <= registered, text[:60]
 
 
 def test_no_sources_entry_without_a_response() -> None:
@@ -94,11 +111,32 @@ def test_no_forbidden_promise(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(RESPONSES))
 def test_sms_variant_is_short_and_neutral_on_the_lock_screen(name: str) -> None:
-    text = sms_text(name)
-    assert text, f"{name} has no `channel: twilio` SMS variant"
-    assert len(text) <= 320
-    if name != "utter_danger":  # the danger reply must lead with 999, by design
-        assert not SENSITIVE_OPENING.search(text[:40]), text[:40]
+    texts = sms_texts(name)
+    assert texts, f"{name} has no `channel: twilio` SMS variant"
+    for text in texts:
+        assert len(text) <= 320, (len(text), text[:40])
+        if name != "utter_danger":  # the danger reply must lead with 999, by design
+            assert safe_on_lock_screen(text), lock_screen(text)
+
+
+@pytest.mark.parametrize("term", MUST_STAY_OFF_THE_LOCK_SCREEN)
+def test_the_lock_screen_list_covers_what_slipped_through(term: str) -> None:
+    assert telling().search(term), f"add {term!r} to lock_screen.telling in data/messaging.yml"
+    assert not safe_on_lock_screen(f"{term} is what this text is about, said at once.")
+
+
+def phone_like(number: str) -> bool:
+    """A number someone could dial: a group with spaces, or one starting with 0 or 1 (UK numbers and
+    short service codes: 101, 111, 116 123...). Counts from the sources ("207 people") are not."""
+    digits = number.replace(" ", "")
+    if re.fullmatch(r"(19|20)\d\d", digits) or len(digits) <= 2:
+        return False
+    return " " in number.strip() or digits[0] in "01" or len(digits) >= 5
+
+
+def test_phone_like_tells_numbers_to_dial_from_counts_and_years() -> None:
+    assert phone_like("0808 2000 247") and phone_like("111") and phone_like("116 123") and phone_like("07700900123")
+    assert not phone_like("207") and not phone_like("2020") and not phone_like("43") and not phone_like("537")
 
 
 @pytest.mark.parametrize("name", sorted(RESPONSES))
@@ -107,8 +145,8 @@ def test_only_emergency_numbers_in_answers(name: str) -> None:
     for variant in variants(name):
         text = re.sub(r"https?://\S+", "", variant.get("text", ""))
         numbers = {m.strip() for m in re.findall(r"\b\d[\d ]{1,12}\d\b|\b\d{2,}\b", text)}
-        years = {n for n in numbers if re.fullmatch(r"(19|20)\d\d", n)}
-        assert numbers - years - ALLOWED_NUMBERS <= {n for n in numbers if len(n.replace(" ", "")) <= 2}, numbers
+        dialled = {n for n in numbers if phone_like(n)} - ALLOWED_NUMBERS
+        assert not dialled, dialled
 
 
 def test_danger_reply_leads_with_999() -> None:
