@@ -68,9 +68,11 @@ def translations(code: str) -> dict[tuple[str, str], Translation]:
 
 
 def lookup(code: str, key: str, variant: str) -> Translation | None:
-    """The translation for `code`, trying its fallbacks (Roman Urdu -> Urdu) in order."""
+    """The translation for `code`, trying its fallbacks (Roman Urdu -> Urdu) in order. One marked
+    `needs_update` is never served: its English changed, so it may say what is no longer true, and
+    the person gets the current English instead."""
     for candidate in locales().chain(code):
         found = translations(candidate).get((key, variant))
-        if found:
+        if found and not found.needs_update:
             return found
     return None

@@ -45,3 +45,14 @@ def test_problems_catches_a_changed_number_and_url() -> None:
     assert problems(english, "Zadzwoń 0808 2000 247 lub https://example.com/help.") == []
     assert problems(english, "Zadzwoń 0808 2000 248 lub https://example.com/help.")
     assert problems(english, "Zadzwoń 0808 2000 247 lub https://example.org/help.")
+
+
+def test_a_translation_whose_english_changed_is_never_served(monkeypatch) -> None:
+    from bot.language import store
+
+    stale = store.Translation("utter_privacy", "default", "stara obietnica", (), False, needs_update=True)
+    fresh = store.Translation("utter_greet", "default", "Dzień dobry.", (), False, needs_update=False)
+    table = {(t.key, t.variant): t for t in (stale, fresh)}
+    monkeypatch.setattr(store, "translations", lambda code: table if code == "pl" else {})
+    assert store.lookup("pl", "utter_privacy", "default") is None
+    assert store.lookup("pl", "utter_greet", "default") == fresh
