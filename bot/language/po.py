@@ -31,7 +31,7 @@ class ImportRefused(ValueError):
 
 def _note(source: Source, button: int | None) -> str:
     where = f"button {button + 1} of {source.key}" if button is not None else source.key
-    channel = UCS2_NOTE if source.variant == TWILIO else "Web chat text (may use line breaks)."
+    channel = UCS2_NOTE if source.channel == TWILIO else "Web chat text (may use line breaks)."
     return f"{where} ({source.variant}). {channel} {GENERAL_NOTE}"
 
 

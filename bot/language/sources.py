@@ -1,6 +1,7 @@
 """The English sources every translation is keyed by: response texts (per channel variant) from
 data/responses/, the referral question from data/questions.yml and the safety lines from
-data/safety.yml. Keys: "<response>" with variant "default" or a channel name ("twilio");
+data/safety.yml. Keys: "<response>" with variant "default" or a channel name ("twilio"), followed
+by "@<value>" for a variant chosen by a slot condition ("twilio@scotland": the SMS answer for Scotland);
 "question.<name>" with variants "default" and "twilio"; "safety.<field>" with variant "default"."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from contract.paths import DATA_DIR, SAFETY_FILE
 RESPONSES_DIR = DATA_DIR / "responses"
 QUESTIONS_FILE = DATA_DIR / "questions.yml"
 DEFAULT = "default"
+CONDITION_MARK = "@"
 SAFETY_FIELDS = (
     "emergency",
     "footer",
@@ -42,6 +44,19 @@ class Source:
     def ident(self) -> tuple[str, str]:
         return (self.key, self.variant)
 
+    @property
+    def channel(self) -> str:
+        """The channel part of the variant ("twilio@scotland" -> "twilio")."""
+        return self.variant.split(CONDITION_MARK, 1)[0]
+
+
+def variant_name(variant: dict) -> str:
+    """"default" or the channel, then "@" and the slot values its condition asks for, so each
+    per-nation answer has a translation of its own."""
+    channel = variant.get("channel") or DEFAULT
+    values = [str(c.get("value")) for c in variant.get("condition") or [] if c.get("type") == "slot"]
+    return CONDITION_MARK.join([channel, *values])
+
 
 def _responses(directory: Path) -> list[Source]:
     out: list[Source] = []
@@ -50,8 +65,7 @@ def _responses(directory: Path) -> list[Source]:
         for name, variants in (data.get("responses") or {}).items():
             for variant in variants:
                 buttons = tuple(str(b["title"]) for b in variant.get("buttons") or [])
-                channel = variant.get("channel") or DEFAULT
-                out.append(Source(name, channel, str(variant.get("text", "")).strip(), buttons))
+                out.append(Source(name, variant_name(variant), str(variant.get("text", "")).strip(), buttons))
     return out
 
 

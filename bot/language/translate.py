@@ -42,7 +42,7 @@ def _best(candidates: list[Source], channel: str, uttered: Iterable[str]) -> lis
     """Candidates for a text in order of preference: uttered by Rasa first, then the channel's variant."""
     said = set(uttered)
     variant = TWILIO if channel == TWILIO else DEFAULT
-    return sorted(candidates, key=lambda s: (s.key not in said, s.variant != variant))
+    return sorted(candidates, key=lambda s: (s.key not in said, s.channel != variant))
 
 
 def _text(text: str, code: str, channel: str, uttered: Iterable[str]) -> tuple[str, tuple[str, ...]] | None:
