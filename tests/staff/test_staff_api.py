@@ -28,6 +28,7 @@ LABELS = {
     "Government",
     "Government contractor",
     "Status not verified",
+    "Public body (police complaints)",
 }
 
 
