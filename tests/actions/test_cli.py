@@ -83,5 +83,5 @@ def test_module_entry_point(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+pysqlite:///{tmp_path}/cli.sqlite3"},
     )
     assert result.returncode == 0, result.stderr
-    assert "Wrote 35 services" in result.stdout
-    assert len(target.read_text(encoding="utf-8").splitlines()) > 35
+    assert "Wrote 38 services" in result.stdout
+    assert len(target.read_text(encoding="utf-8").splitlines()) > 38

@@ -17,7 +17,7 @@ from actions.directory.validate import main, months_before, validate
 from contract.paths import PROJECT_ROOT as ROOT
 from tests.actions.conftest import real_data, service
 
-TODAY = date(2026, 11, 25)
+TODAY = date(2026, 12, 4)  # the day the sources were last read
 
 
 def problems_with(*services: dict[str, Any], today: date = TODAY) -> list[str]:
@@ -79,11 +79,11 @@ def test_missing_source() -> None:
 
 
 def test_last_verified_more_than_twelve_months_ago() -> None:
-    stale = service("stale", last_verified=date(2025, 11, 24))
+    stale = service("stale", last_verified=date(2025, 12, 3))
     assert one_problem(stale) == (
-        "services[0] stale: last_verified 2025-11-24 is older than 12 months (before 2025-11-25): re-check it"
+        "services[0] stale: last_verified 2025-12-03 is older than 12 months (before 2025-12-04): re-check it"
     )
-    assert problems_with(service("exactly_a_year", last_verified=date(2025, 11, 25))) == []
+    assert problems_with(service("exactly_a_year", last_verified=date(2025, 12, 4))) == []
     assert "in the future" in one_problem(service("future", last_verified=date(2027, 1, 1)))
     assert "missing last_verified" in one_problem(service("no_date", last_verified="last spring"))
 
@@ -148,12 +148,14 @@ def write(tmp_path: Path, data: dict[str, Any]) -> Path:
 
 def test_command_exit_status_and_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = real_data()
-    assert main(["--file", str(write(tmp_path, good)), "--today", "2026-11-25"]) == 0
-    assert "OK: 35 services" in capsys.readouterr().out
+    assert main(["--file", str(write(tmp_path, good)), "--today", "2026-12-04"]) == 0
+    out = capsys.readouterr().out
+    assert "OK: 38 services" in out
+    assert "  bawso phone 0800 731 8147 (2012)" in out
     bad = copy.deepcopy(good)
     bad["services"][0]["contacts"][0]["value"] = "0808 2000 24"
     bad["services"][1]["last_verified"] = "2024-01-01"
-    assert main(["--file", str(write(tmp_path, bad)), "--today", "2026-11-25"]) == 1
+    assert main(["--file", str(write(tmp_path, bad)), "--today", "2026-12-04"]) == 1
     err = capsys.readouterr().err
     assert "services[0] national_domestic_abuse_helpline: malformed UK phone number '0808 2000 24'" in err
     assert "services[1] live_fear_free: last_verified 2024-01-01 is older than 12 months" in err
@@ -172,4 +174,61 @@ def test_make_target_module_runs() -> None:
         [sys.executable, "-m", "actions.directory.validate"], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert "never shown (no confirmed contact): shakti_womens_aid, hourglass" in result.stdout
+    assert "never shown (no confirmed contact): shakti_womens_aid\n" in result.stdout
+    assert "Shown with a warning (newest source over 3 years old)" in result.stdout
+
+
+def test_source_date_is_required_and_well_formed() -> None:
+    no_date = service("no_date")
+    del no_date["source_date"]
+    assert "missing source_date" in one_problem(no_date)
+    assert "is not a date like 2020, 2020-05" in one_problem(service("bad", source_date="spring 2020"))
+    assert one_problem(service("future", source_date="2027")) == "services[0] future: source_date 2027 is in the future"
+    assert problems_with(service("year", source_date=2019), service("month", 2, source_date="2019-05")) == []
+    contact = {"type": "phone", "value": "07700 900001", "source_date": "2020-13"}
+    assert "phone 07700 900001: source_date '2020-13' is not a date" in one_problem(service("c", contacts=[contact]))
+
+
+def test_home_office_funding_needs_an_sms_label() -> None:
+    funded = service("funded", kind="government_funded_charity", government="the Home Office (2020)")
+    assert "add a short sms_label" in one_problem(funded)
+    assert problems_with({**funded, "sms_label": "Home Office-funded"}) == []
+    welsh = service("welsh", kind="government_funded_charity", government="the Welsh Government")
+    assert problems_with(welsh) == []
+
+
+def test_language_hours_only_for_a_listed_language() -> None:
+    limited = service("bsl", language_hours={"british_sign_language": "Mon-Fri 10am-6pm"})
+    assert "language_hours for 'british_sign_language', which is not in languages" in one_problem(limited)
+    listed = {**limited, "languages": ["english", "british_sign_language"]}
+    assert problems_with(listed) == []
+
+
+def test_every_source_must_be_in_the_facts_registry() -> None:
+    from contract.facts import load
+
+    data = real_data()
+    data["services"] = [service("unregistered")]
+    found = [str(p) for p in validate(data, TODAY, load())]
+    assert found == [
+        "services[0] unregistered: source 'https://example.com/sources/unregistered' is not in the facts registry"
+        " (data/facts/*.yml)"
+    ]
+    assert validate(real_data(), TODAY, load()) == []
+
+
+def test_old_contacts_are_listed_for_review() -> None:
+    from actions.directory.validate import old_contacts
+
+    data = real_data()
+    data["services"] = [
+        service("old", 1, source_date="2019"),
+        service(
+            "hidden", 2, source_date="2019", contacts=[{"type": "phone", "value": "07700 900002", "confirmed": False}]
+        ),
+        service("new", 3, source_date="2025-01"),
+    ]
+    assert old_contacts(data, TODAY) == [
+        "old phone 07700 900001 (2019)",
+        "old web https://old.example.com (2019)",
+    ]
