@@ -271,10 +271,22 @@ def sms_order(listings: tuple[Listing, ...]) -> list[Listing]:
     return sorted(listings, key=lambda listing: not listing.contacts_of(*PHONE_TYPES))
 
 
-def sms_text(referrals: Referrals, vocabulary: Vocabulary) -> str:
+def _sms_entries(referrals: Referrals) -> list[tuple[str, list[str]]]:
+    """(line, numbers) in SMS order: services with a number, then each nation's 24/7 line, then the
+    web-only services (a web address must not push the 24/7 numbers back to MORE)."""
     language = referrals.request.language
-    items = [sms_item(listing, referrals.at, language) for listing in sms_order(referrals.listings)]
-    return "\n".join([*items, *_sms_nations(referrals), SMS_FOOTER])
+    ordered = sms_order(referrals.listings)
+    with_number = [x for x in ordered if x.contacts_of(*PHONE_TYPES)]
+    web_only = [x for x in ordered if not x.contacts_of(*PHONE_TYPES)]
+    entries = [(sms_item(x, referrals.at, language), _sms_numbers(x)) for x in with_number]
+    nations = _sms_nations(referrals)
+    if nations:
+        entries.append((nations[0], [phone for _, x in referrals.national_lines for phone in _sms_numbers(x)[:1]]))
+    return entries + [(sms_item(x, referrals.at, language), _sms_numbers(x)) for x in web_only]
+
+
+def sms_text(referrals: Referrals, vocabulary: Vocabulary) -> str:
+    return "\n".join([*(line for line, _ in _sms_entries(referrals)), SMS_FOOTER])
 
 
 def _sms_numbers(listing: Listing) -> list[str]:
@@ -282,16 +294,12 @@ def _sms_numbers(listing: Listing) -> list[str]:
 
 
 def sms_json(referrals: Referrals) -> dict[str, Any]:
-    """The SMS reply as structure, in list order: the messaging channels choose what fits in a few
-    texts (the first services' numbers first) and keep the rest for MORE."""
-    language = referrals.request.language
-    services = [
-        {"text": sms_item(x, referrals.at, language), "numbers": _sms_numbers(x)} for x in sms_order(referrals.listings)
-    ]
-    nations = _sms_nations(referrals)
-    national = [phone for _, listing in referrals.national_lines for phone in _sms_numbers(listing)[:1]]
+    """The SMS reply as structure, in SMS order: the messaging channels choose what fits in a few
+    texts (the first entries' numbers first) and keep the rest for MORE. The nations' 24/7 line is one
+    of the entries (before web-only services), so `national` stays empty."""
+    services = [{"text": text, "numbers": numbers} for text, numbers in _sms_entries(referrals)]
     body = {"nation": referrals.request.nation, "need": referrals.request.need, "services": services}
-    body["national"] = {"text": nations[0], "numbers": national} if nations else None
+    body["national"] = None
     return {MESSAGING_PAYLOAD: body}
 
 

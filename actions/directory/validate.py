@@ -104,10 +104,17 @@ def check_contacts(entry: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
     return messages
 
 
+LIVE_TYPES = ("phone", "text", "whatsapp", "webchat")
+
+
 def check_hours(entry: dict[str, Any]) -> list[str]:
     hours = entry.get("hours")
     if hours is None:
         return []
+    live = [c for c in entry.get("contacts") or [] if c.get("type") in LIVE_TYPES and c.get("confirmed", True)]
+    if isinstance(hours, dict) and hours.get("always_open") and not live:
+        # Only a website would be shown, yet the service could be offered as "the 24/7 option".
+        return ["hours: always_open needs a confirmed phone, text or chat contact (otherwise use hours_note)"]
     if not isinstance(hours, dict) or set(hours) - {"always_open", "weekly", "note"}:
         return ["hours must be a mapping with always_open, weekly and/or note"]
     if hours.get("always_open") and hours.get("weekly"):

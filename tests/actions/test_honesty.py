@@ -205,3 +205,18 @@ def test_sms_puts_services_with_a_number_first(real_directory, catalogue) -> Non
     lines = render(referrals, catalogue.vocabulary, "twilio").text.splitlines()
     assert lines[0].startswith("National Domestic Abuse Helpline, Home Office grant: 0808 2000 247")
     assert [line.split(":")[0] for line in lines[1:3]] == ["Rights of Women", "JCWI"]
+
+
+def test_a_service_shown_only_by_its_website_is_not_the_24_7_line(real_directory) -> None:
+    """Hourglass's 24/7 helpline number is unconfirmed: it must not fill the "always one 24/7 option" place."""
+    older = find(real_directory, "older_people", "england")
+    hourglass = next(x for x in older.listings if x.id == "hourglass")
+    assert not hourglass.hours.always_open
+    assert any(x.hours.always_open and x.contacts_of("phone") for x in older.listings)
+
+
+def test_sms_24_7_lines_come_before_a_web_only_service(real_directory, catalogue) -> None:
+    referrals = find(real_directory, "older_people")  # nation unknown: Hourglass (web) and each nation's line
+    lines = render(referrals, catalogue.vocabulary, "twilio").text.splitlines()
+    assert lines[0].startswith("24/7: England 08 08 16 89 111")
+    assert lines[1].startswith("Hourglass, Home Office-funded in England: wearehourglass.org")

@@ -63,9 +63,10 @@ def test_well_formed_uk_numbers() -> None:
 
 
 def test_malformed_email_and_web_address() -> None:
-    entry = service("bad_contacts", contacts=[{"type": "email", "value": "help-at-example.com"}])
+    phone = {"type": "phone", "value": "07700 900001"}
+    entry = service("bad_contacts", contacts=[phone, {"type": "email", "value": "help-at-example.com"}])
     assert "malformed email 'help-at-example.com'" in one_problem(entry)
-    entry = service("bad_web", contacts=[{"type": "web", "value": "example.com/help"}])
+    entry = service("bad_web", contacts=[phone, {"type": "web", "value": "example.com/help"}])
     assert "malformed web 'example.com/help'" in one_problem(entry)
 
 
@@ -95,7 +96,9 @@ def test_unknown_need_tag_nation_audience_kind_and_language() -> None:
     assert "unknown kind 'quango'" in one_problem(service("bad_kind", kind="quango"))
     assert "unknown language 'klingon'" in one_problem(service("bad_language", languages=["klingon"]))
     assert "unknown contact type 'fax'" in one_problem(
-        service("bad_type", contacts=[{"type": "fax", "value": "07700 900001"}])
+        service(
+            "bad_type", contacts=[{"type": "fax", "value": "07700 900001"}, {"type": "text", "value": "07700 900002"}]
+        )
     )
 
 
@@ -232,3 +235,18 @@ def test_old_contacts_are_listed_for_review() -> None:
         "old phone 07700 900001 (2019)",
         "old web https://old.example.com (2019)",
     ]
+
+
+def test_always_open_needs_a_live_contact() -> None:
+    web_only = service("web_only", contacts=[{"type": "web", "value": "https://w.example.com"}])
+    assert "always_open needs a confirmed phone, text or chat contact" in one_problem(web_only)
+    hidden_phone = service(
+        "hidden_phone",
+        contacts=[
+            {"type": "web", "value": "https://h.example.com"},
+            {"type": "phone", "value": "07700 900001", "confirmed": False},
+        ],
+    )
+    assert "always_open needs" in one_problem(hidden_phone)
+    chat = service("chat", contacts=[{"type": "webchat", "value": "https://c.example.com"}])
+    assert problems_with(chat) == []
