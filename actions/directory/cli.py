@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from actions.directory import dating
 from actions.directory.catalogue import SERVICES_FILE, Catalogue, expand_nations, load
 from actions.directory.hours import OpeningHours, WeeklyRange, weekly_summary
 from actions.directory.listing import RESTRICTING_AUDIENCES, kind_label
@@ -25,7 +28,8 @@ CONTACT_COLUMNS = ("phone", "text", "whatsapp", "webchat", "email", "web")
 COLUMNS = (
     "id", "name", "short_name", "summary", "needs", "serves", "nations", "area", *CONTACT_COLUMNS,
     "unconfirmed_contacts", "hours", "hours_note", "languages", "interpreting", "languages_note", "kind",
-    "label", "run_by", "government", "sharing", "notes", "sources", "last_verified", "shown",
+    "label", "sms_label", "run_by", "government", "sharing", "notes", "sources", "last_verified", "source_date",
+    "old_contacts", "language_hours", "shown",
 )  # fmt: skip
 
 
@@ -34,7 +38,7 @@ def shown(row: Service) -> str:
     serves = {a.audience for a in row.audiences}
     if not row.reachable:
         return "never (no confirmed contact)"
-    if serves == {"professionals"}:
+    if "everyone" not in serves and serves & RESTRICTING_AUDIENCES == {"professionals"}:
         return "staff only"
     if row.only_for_speakers:
         return "staff, and people who speak: " + (
@@ -50,7 +54,16 @@ def _hours(row: Service) -> str:
     return weekly_summary(OpeningHours(weekly=tuple(WeeklyRange(h.day, h.opens, h.closes) for h in row.hours)))
 
 
-def review_record(row: Service, catalogue: Catalogue) -> dict[str, Any]:
+def _old_contacts(row: Service, today: date) -> str:
+    """Shown contacts whose newest source is over three years old: the ones to re-check first."""
+    return "; ".join(
+        f"{c.type} {c.value} ({c.source_date})"
+        for c in row.contacts
+        if c.confirmed and dating.is_old(c.source_date, today)
+    )
+
+
+def review_record(row: Service, catalogue: Catalogue, today: date | None = None) -> dict[str, Any]:
     """One service as flat text columns (lists joined with "; ")."""
     contacts = {
         kind: "; ".join(c.value for c in row.contacts if c.type == kind and c.confirmed) for kind in CONTACT_COLUMNS
@@ -74,12 +87,16 @@ def review_record(row: Service, catalogue: Catalogue) -> dict[str, Any]:
         "languages_note": row.languages_note or "",
         "kind": row.kind,
         "label": kind_label(catalogue.vocabulary, row.kind, row.government)[0],
+        "sms_label": row.sms_label or "",
         "run_by": row.run_by or "",
         "government": row.government or "",
         "sharing": row.sharing,
         "notes": row.notes or "",
         "sources": "; ".join(s.url for s in row.sources),
         "last_verified": row.last_verified.isoformat(),
+        "source_date": row.source_date or "unknown",
+        "old_contacts": _old_contacts(row, today or date.today()),
+        "language_hours": "; ".join(f"{k}: {v}" for k, v in json.loads(row.language_hours or "{}").items()),
         "shown": shown(row),
     }
 

@@ -6,6 +6,7 @@ with synthetic services, and lookups need no ORM objects (see `queries` for why)
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class ContactView:
     type: str
     value: str
     note: str | None = None
+    source_date: str | None = None  # when its newest source was published (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,14 @@ class Listing:
     run_by: str | None = None
     government: str | None = None
     notes: str | None = None
+    source_date: str | None = None
+    sms_label: str | None = None
+    # (language, hours) pairs: languages offered for fewer hours than the service (e.g. BSL on weekdays).
+    language_hours: tuple[tuple[str, str], ...] = ()
+
+    def hours_in(self, language: str | None) -> str | None:
+        """The hours a language is offered in, when fewer than the service's own."""
+        return dict(self.language_hours).get(language or "")
 
     @property
     def uk_wide(self) -> bool:
@@ -117,4 +127,7 @@ def build(row: Mapping[str, Any], details: Details, vocabulary: Vocabulary) -> L
         run_by=row["run_by"],
         government=row["government"],
         notes=row["notes"],
+        source_date=row["source_date"],
+        sms_label=row["sms_label"],
+        language_hours=tuple(sorted(json.loads(row["language_hours"]).items())) if row["language_hours"] else (),
     )

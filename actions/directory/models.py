@@ -53,6 +53,12 @@ class Service(Base):
     only_for_speakers = Column(Boolean, nullable=False, default=False)
     reachable = Column(Boolean, nullable=False, default=False, index=True)
     last_verified = Column(Date, nullable=False)
+    # When the newest source showing the contacts was published ("2020-05"); None when unknown.
+    source_date = Column(String(10))
+    # A short label for SMS lines (e.g. "Home Office-funded"), so funding shows on every channel.
+    sms_label = Column(String(80))
+    # {"british_sign_language": "Mon-Fri 10am-6pm (2021)"}: a language offered for fewer hours.
+    language_hours = Column(Text)
 
     needs = relationship(ServiceNeed, cascade="all, delete-orphan", lazy="selectin")
     nations = relationship(ServiceNation, cascade="all, delete-orphan", lazy="selectin")
@@ -75,6 +81,7 @@ class Contact(Base):
     value = Column(String(300), nullable=False)
     note = Column(Text)
     confirmed = Column(Boolean, nullable=False, default=True)
+    source_date = Column(String(10))  # this contact's own source date (defaults to the service's)
 
 
 class HoursRange(Base):

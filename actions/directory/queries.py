@@ -78,7 +78,7 @@ def lookup(has_nation: bool, uk_wide: bool) -> Lookup:
     return Lookup(
         services=select(Service.__table__).where(Service.id.in_(ids)).order_by(Service.id),
         tags=tags,
-        contacts=select(Contact.service_id, Contact.type, Contact.value, Contact.note)
+        contacts=select(Contact.service_id, Contact.type, Contact.value, Contact.note, Contact.source_date)
         .where(Contact.service_id.in_(ids), Contact.confirmed.is_(True))
         .order_by(Contact.service_id, Contact.position),
         hours=select(HoursRange.service_id, HoursRange.day, HoursRange.opens, HoursRange.closes)
@@ -94,8 +94,8 @@ def _details(session: Session, statements: Lookup, params: dict[str, Any]) -> di
     details: dict[str, Details] = defaultdict(Details)
     for service_id, kind, value in session.execute(statements.tags, params):
         details[service_id].tags[kind].append(value)
-    for service_id, kind, value, note in session.execute(statements.contacts, params):
-        details[service_id].contacts.append(ContactView(kind, value, note))
+    for service_id, kind, value, note, source_date in session.execute(statements.contacts, params):
+        details[service_id].contacts.append(ContactView(kind, value, note, source_date))
     for service_id, day, opens, closes in session.execute(statements.hours, params):
         details[service_id].weekly.append(WeeklyRange(day, opens, closes))
     for service_id, url in session.execute(statements.sources, params):

@@ -5,7 +5,9 @@
 - SMS style (twilio, whatsapp): plain ASCII text, one service a line, and the same as structure in
   `json_message` (bot/messaging composes the texts from it: best numbers first, the rest on MORE);
 - staff: the structured referrals in `json_message` plus a compact text the call handler can read.
-Government bodies and Home Office contractors carry their label in every shape.
+Government bodies and Home Office contractors carry their label in every shape, and so do charities
+with an `sms_label` (Home Office funding). A contact whose newest source is over three years old
+says so in every shape ("This number is from 2020"): the person may have one safe minute to call.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from actions.directory import dating
 from actions.directory.catalogue import Vocabulary
-from actions.directory.contacts import bare_url, sms_link, tel_link
+from actions.directory.contacts import PHONE_TYPES, bare_url, sms_link, tel_link
 from actions.directory.finder import Referrals
 from actions.directory.hours import describe, is_open, weekly_summary
 from actions.directory.listing import ContactView, Listing
@@ -88,11 +91,49 @@ def language_label(tag: str) -> str:
 
 
 def _language_line(listing: Listing, language: str | None) -> str | None:
+    """Works in the person's language; when only for some hours (BSL on weekdays), says which."""
     if not language or language == "english":
         return None
     if language in listing.languages:
-        return f"Works in {language_label(language)}."
+        limited = listing.hours_in(language)
+        return f"{language_label(language)}: {limited}." if limited else f"Works in {language_label(language)}."
     return "Can arrange interpreters." if listing.interpreting else None
+
+
+# ---- how old a contact's source is --------------------------------------------------------------------
+
+
+def old_contacts(contacts: tuple[ContactView, ...] | list[ContactView], at: datetime) -> list[ContactView]:
+    """The contacts whose newest source is more than three years old (dating.py says why)."""
+    return [c for c in contacts if dating.is_old(c.source_date, at.date())]
+
+
+def _oldest_year(contacts: list[ContactView]) -> int | None:
+    years = [y for c in contacts if (y := dating.year_of(c.source_date)) is not None]
+    return min(years) if years else None
+
+
+def age_line(contacts: tuple[ContactView, ...] | list[ContactView], at: datetime) -> str | None:
+    """ "This number is from 2020. It may have changed." for the contacts shown, or None."""
+    old = old_contacts(contacts, at)
+    year = _oldest_year(old)
+    if year is None:
+        return None
+    numbers = [c for c in old if c.type in PHONE_TYPES]
+    if len(numbers) > 1:
+        return f"These numbers are from {year}. They may have changed."
+    if numbers:
+        return f"This number is from {year}. It may have changed."
+    return f"These details are from {year}. They may have changed."
+
+
+def age_note(contacts: tuple[ContactView, ...] | list[ContactView], at: datetime) -> str | None:
+    """The short SMS form: "number from 2020" (or "from 2022" for a web address)."""
+    old = old_contacts(contacts, at)
+    year = _oldest_year(old)
+    if year is None:
+        return None
+    return f"number from {year}" if any(c.type in PHONE_TYPES for c in old) else f"from {year}"
 
 
 def _header(referrals: Referrals, vocabulary: Vocabulary) -> str:
@@ -103,6 +144,9 @@ def _header(referrals: Referrals, vocabulary: Vocabulary) -> str:
 
 def web_item(listing: Listing, referrals: Referrals) -> str:
     lines = [f"- {listing.name}: {listing.kind_label}", f"  {listing.summary}", f"  {_contact_line(listing)}"]
+    age = age_line(listing.contacts, referrals.at)
+    if age:
+        lines.append(f"  {age}")
     lines.append(f"  {describe(listing.hours, referrals.at)}")
     language = _language_line(listing, referrals.request.language)
     if language:
@@ -110,13 +154,23 @@ def web_item(listing: Listing, referrals: Referrals) -> str:
     return "\n".join(lines)
 
 
+def _first_contact(listing: Listing) -> ContactView:
+    """The one contact a national line shows: the first phone, else the first contact."""
+    phones = listing.contacts_of("phone")
+    return phones[0] if phones else listing.contacts[0]
+
+
+def _national_row(nation: str, listing: Listing, referrals: Referrals, vocabulary: Vocabulary) -> str:
+    contact = _first_contact(listing)
+    shown = contact.value if contact.type == "phone" else bare_url(contact.value)
+    age = age_note([contact], referrals.at)
+    return f"- {vocabulary.nation_label(nation)}: {listing.name}, {shown}" + (f" ({age})" if age else "")
+
+
 def _national_block(referrals: Referrals, vocabulary: Vocabulary) -> list[str]:
     if not referrals.national_lines:
         return []
-    rows = [
-        f"- {vocabulary.nation_label(nation)}: {listing.name}, {listing.phone or bare_url(listing.contacts[0].value)}"
-        for nation, listing in referrals.national_lines
-    ]
+    rows = [_national_row(nation, listing, referrals, vocabulary) for nation, listing in referrals.national_lines]
     return ["Open 24 hours, depending on where you are in the UK:", *rows]
 
 
@@ -160,6 +214,13 @@ def web_buttons(listings: tuple[Listing, ...]) -> list[dict[str, str]]:
 # ---- SMS ------------------------------------------------------------------------------------------------
 
 
+def _sms_contacts(listing: Listing) -> list[ContactView]:
+    """The contacts an SMS line shows: the first phone and first text, else the first contact."""
+    phones, texts = listing.contacts_of("phone"), listing.contacts_of("text")
+    shown = [*phones[:1], *texts[:1]]
+    return shown or [listing.contacts[0]]
+
+
 def _sms_reach(listing: Listing) -> str:
     phones, texts = listing.contacts_of("phone"), listing.contacts_of("text")
     if phones:
@@ -171,20 +232,61 @@ def _sms_reach(listing: Listing) -> str:
     return reach
 
 
-def sms_item(listing: Listing, at: datetime) -> str:
-    label = f", {listing.kind_label}" if listing.government_link else ""
-    return f"{listing.short_name}{label}: {_sms_reach(listing)} ({describe(listing.hours, at, short=True)})"
+def sms_label(listing: Listing) -> str:
+    """Who runs or funds it, when people afraid of the Home Office need to know (kept short for SMS)."""
+    if listing.sms_label:
+        return listing.sms_label
+    return listing.kind_label if listing.government_link else ""
+
+
+def sms_item(listing: Listing, at: datetime, language: str | None = None) -> str:
+    label = sms_label(listing)
+    notes = [describe(listing.hours, at, short=True)]
+    limited = listing.hours_in(language) if language in listing.languages else None
+    if limited:
+        notes.append(f"{language_label(language or '')} {limited}")
+    age = age_note(_sms_contacts(listing), at)
+    if age:
+        notes.append(age)
+    head = f"{listing.short_name}, {label}" if label else listing.short_name
+    return f"{head}: {_sms_reach(listing)} ({'; '.join(notes)})"
+
+
+def _sms_national(nation: str, listing: Listing, at: datetime) -> str:
+    short = {"england": "England", "wales": "Wales", "scotland": "Scotland", "northern_ireland": "N. Ireland"}
+    contact = _first_contact(listing)
+    age = age_note([contact], at)
+    reach = listing.phone or _sms_reach(listing)
+    return f"{short[nation]} {reach}" + (f" ({age.replace('number ', '')})" if age else "")
 
 
 def _sms_nations(referrals: Referrals) -> list[str]:
-    short = {"england": "England", "wales": "Wales", "scotland": "Scotland", "northern_ireland": "N. Ireland"}
-    lines = [f"{short[nation]} {listing.phone or _sms_reach(listing)}" for nation, listing in referrals.national_lines]
+    lines = [_sms_national(nation, listing, referrals.at) for nation, listing in referrals.national_lines]
     return [f"24/7: {'; '.join(lines)}"] if lines else []
 
 
+def sms_order(listings: tuple[Listing, ...]) -> list[Listing]:
+    """The services in list order, those with a number to call or text first: on a basic phone a web
+    address is the least use, and the messaging channels send the first lines before MORE."""
+    return sorted(listings, key=lambda listing: not listing.contacts_of(*PHONE_TYPES))
+
+
+def _sms_entries(referrals: Referrals) -> list[tuple[str, list[str]]]:
+    """(line, numbers) in SMS order: services with a number, then each nation's 24/7 line, then the
+    web-only services (a web address must not push the 24/7 numbers back to MORE)."""
+    language = referrals.request.language
+    ordered = sms_order(referrals.listings)
+    with_number = [x for x in ordered if x.contacts_of(*PHONE_TYPES)]
+    web_only = [x for x in ordered if not x.contacts_of(*PHONE_TYPES)]
+    entries = [(sms_item(x, referrals.at, language), _sms_numbers(x)) for x in with_number]
+    nations = _sms_nations(referrals)
+    if nations:
+        entries.append((nations[0], [phone for _, x in referrals.national_lines for phone in _sms_numbers(x)[:1]]))
+    return entries + [(sms_item(x, referrals.at, language), _sms_numbers(x)) for x in web_only]
+
+
 def sms_text(referrals: Referrals, vocabulary: Vocabulary) -> str:
-    items = [sms_item(listing, referrals.at) for listing in referrals.listings]
-    return "\n".join([*items, *_sms_nations(referrals), SMS_FOOTER])
+    return "\n".join([*(line for line, _ in _sms_entries(referrals)), SMS_FOOTER])
 
 
 def _sms_numbers(listing: Listing) -> list[str]:
@@ -192,13 +294,12 @@ def _sms_numbers(listing: Listing) -> list[str]:
 
 
 def sms_json(referrals: Referrals) -> dict[str, Any]:
-    """The SMS reply as structure, in list order: the messaging channels choose what fits in a few
-    texts (the first services' numbers first) and keep the rest for MORE."""
-    services = [{"text": sms_item(x, referrals.at), "numbers": _sms_numbers(x)} for x in referrals.listings]
-    nations = _sms_nations(referrals)
-    national = [phone for _, listing in referrals.national_lines for phone in _sms_numbers(listing)[:1]]
+    """The SMS reply as structure, in SMS order: the messaging channels choose what fits in a few
+    texts (the first entries' numbers first) and keep the rest for MORE. The nations' 24/7 line is one
+    of the entries (before web-only services), so `national` stays empty."""
+    services = [{"text": text, "numbers": numbers} for text, numbers in _sms_entries(referrals)]
     body = {"nation": referrals.request.nation, "need": referrals.request.need, "services": services}
-    body["national"] = {"text": nations[0], "numbers": national} if nations else None
+    body["national"] = None
     return {MESSAGING_PAYLOAD: body}
 
 
@@ -227,7 +328,20 @@ def staff_record(
         "nations": list(listing.nations),
         "area": listing.area,
         "serves": list(listing.serves),
-        "contacts": [{"type": c.type, "value": c.value, "note": c.note} for c in listing.contacts],
+        "contacts": [
+            {
+                "type": c.type,
+                "value": c.value,
+                "note": c.note,
+                "source_date": c.source_date,
+                "old": dating.is_old(c.source_date, referrals.at.date()),
+            }
+            for c in listing.contacts
+        ],
+        "source_date": listing.source_date,
+        "age_warning": age_line(listing.contacts, referrals.at),
+        "language_hours": dict(listing.language_hours) or None,
+        "sms_label": listing.sms_label,
         "opening_hours": {
             "always_open": listing.hours.always_open,
             "weekly": weekly_summary(listing.hours) or None,
@@ -278,9 +392,11 @@ def staff_text(referrals: Referrals, vocabulary: Vocabulary) -> str:
     where = vocabulary.nation_label(request.nation) if request.nation else "nation unknown (UK-wide)"
     lines = [f"Referrals for {vocabulary.need_label(request.need)}, {where}:"]
     for number, listing in enumerate(referrals.listings, start=1):
+        age = age_line(listing.contacts, referrals.at)
         lines.append(
             f"{number}. {listing.name} [{listing.kind_label}] {_contact_line(listing)}. "
-            f"{describe(listing.hours, referrals.at)}. Sharing: {listing.sharing}"
+            + (f"{age} " if age else "")
+            + f"{describe(listing.hours, referrals.at)}. Sharing: {listing.sharing}"
         )
     lines += [
         f"24/7 in {vocabulary.nation_label(n)}: {item.name} {_sms_reach(item)}" for n, item in referrals.national_lines

@@ -8,6 +8,7 @@ takes an advisory lock first, so several action servers starting at once load it
 from __future__ import annotations
 
 import atexit
+import json
 import shutil
 import tempfile
 import uuid
@@ -22,6 +23,7 @@ from sqlalchemy import create_engine, delete, event, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from actions.directory import dating
 from actions.directory import hours as hours_module
 from actions.directory.catalogue import Catalogue, expand_nations
 from actions.directory.models import (
@@ -39,7 +41,7 @@ from actions.directory.models import (
 from actions.settings import action_settings
 from contract.paths import ENV_FILE
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _LOCK_KEY = 0x5AFE_70A5  # pg_advisory_xact_lock key for "load the directory"
 
 
@@ -139,12 +141,24 @@ def _tags(model: type, column: str, values: list[str] | tuple[str, ...]) -> list
     return [model(**{column: value}) for value in dict.fromkeys(values)]
 
 
+def _source_date(value: Any) -> str | None:
+    """The stored form of a `source_date`: its text, or None when unknown."""
+    parsed = dating.parse(value)
+    return parsed.text if parsed else None
+
+
 def service_row(entry: dict[str, Any]) -> Service:
     """One data-file entry as ORM rows (the file has been validated; missing optionals are None)."""
     opening = hours_module.from_entry(entry.get("hours"), entry.get("hours_note"))
+    default_date = entry.get("source_date")
     contacts = [
         Contact(
-            position=i, type=c["type"], value=str(c["value"]), note=c.get("note"), confirmed=c.get("confirmed", True)
+            position=i,
+            type=c["type"],
+            value=str(c["value"]),
+            note=c.get("note"),
+            confirmed=c.get("confirmed", True),
+            source_date=_source_date(c.get("source_date", default_date)),
         )
         for i, c in enumerate(entry.get("contacts") or [])
     ]
@@ -166,6 +180,9 @@ def service_row(entry: dict[str, Any]) -> Service:
         only_for_speakers=bool(entry.get("only_for_speakers")),
         reachable=any(c.confirmed for c in contacts),
         last_verified=entry["last_verified"],
+        source_date=_source_date(default_date),
+        sms_label=entry.get("sms_label"),
+        language_hours=json.dumps(entry["language_hours"], sort_keys=True) if entry.get("language_hours") else None,
         needs=_tags(ServiceNeed, "need", entry.get("needs") or []),
         nations=_tags(ServiceNation, "nation", expand_nations(entry.get("nations") or [])),
         audiences=_tags(ServiceAudience, "audience", entry.get("serves") or []),

@@ -1,10 +1,14 @@
 """Check data/services.yml before anyone relies on it: `python -m actions.directory.validate`.
 
 Fails (exit status 1, one line per problem) on: a malformed UK phone number, email or web address;
-a missing source; a last_verified date older than 12 months (or in the future); a need, nation,
-audience, kind, contact type or language not in the vocabulary; a duplicate id, name or number;
-hours that are neither 24/7, weekly ranges nor a note. Works on the raw YAML, so it can explain a
-file that would not load.
+a missing source, or (from the command line) a source that is not in the facts registry
+(data/facts/*.yml); a last_verified date older than 12 months (or in the future); a missing or
+malformed source_date (the date of the newest source showing the contacts, or `unknown`); a need,
+nation, audience, kind, contact type or language not in the vocabulary; a duplicate id, name or
+number; hours that are neither 24/7, weekly ranges nor a note; language_hours for a language the
+service does not list; a Home Office-funded charity without an sms_label. Works on the raw YAML, so
+it can explain a file that would not load. It also lists (without failing) the contacts whose
+newest source is over three years old: the person is told so, and a reviewer should re-check them.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from typing import Any
 
 import yaml
 
+from actions.directory import dating
 from actions.directory.catalogue import SERVICES_FILE, UK, Vocabulary, parse, read_raw
 from actions.directory.contacts import PHONE_TYPES, digits, problem
 from actions.directory.hours import DAYS
+from contract import facts
 
 REQUIRED = ("id", "name", "summary", "needs", "serves", "nations", "contacts", "kind", "sharing", "sources")
 MAX_AGE_MONTHS = 12
@@ -98,10 +104,17 @@ def check_contacts(entry: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
     return messages
 
 
+LIVE_TYPES = ("phone", "text", "whatsapp", "webchat")
+
+
 def check_hours(entry: dict[str, Any]) -> list[str]:
     hours = entry.get("hours")
     if hours is None:
         return []
+    live = [c for c in entry.get("contacts") or [] if c.get("type") in LIVE_TYPES and c.get("confirmed", True)]
+    if isinstance(hours, dict) and hours.get("always_open") and not live:
+        # Only a website would be shown, yet the service could be offered as "the 24/7 option".
+        return ["hours: always_open needs a confirmed phone, text or chat contact (otherwise use hours_note)"]
     if not isinstance(hours, dict) or set(hours) - {"always_open", "weekly", "note"}:
         return ["hours must be a mapping with always_open, weekly and/or note"]
     if hours.get("always_open") and hours.get("weekly"):
@@ -136,6 +149,31 @@ def check_dates(entry: dict[str, Any], today: date) -> list[str]:
     return [f"last_verified {verified} is in the future"] if verified > today else []
 
 
+def check_source_dates(entry: dict[str, Any], today: date) -> list[str]:
+    """Every entry says how old its newest source is (or `unknown`); contacts may say their own."""
+    if entry.get("source_date") in (None, ""):
+        return ["missing source_date (when the newest source showing the contacts was published: 2020-05, or unknown)"]
+    messages = [f"source_date {trouble}" for trouble in [dating.problem(entry["source_date"], today)] if trouble]
+    for contact in entry.get("contacts") or []:
+        if "source_date" in contact and (trouble := dating.problem(contact["source_date"], today)):
+            messages.append(f"{contact.get('type')} {contact.get('value')}: source_date {trouble}")
+    return messages
+
+
+def check_labels(entry: dict[str, Any]) -> list[str]:
+    """Funding the person may fear must show on SMS too; limited language hours must be a listed language."""
+    messages = []
+    home_office = "home office" in str(entry.get("government", "")).lower()
+    if entry.get("kind") == "government_funded_charity" and home_office and not entry.get("sms_label"):
+        messages.append("funded by the Home Office: add a short sms_label (e.g. 'Home Office-funded')")
+    limited = entry.get("language_hours") or {}
+    if not isinstance(limited, dict):
+        return [*messages, "language_hours must map a language to its hours"]
+    listed = set(entry.get("languages") or [])
+    messages += [f"language_hours for '{lang}', which is not in languages" for lang in limited if lang not in listed]
+    return messages
+
+
 def check_sources(entry: dict[str, Any]) -> list[str]:
     sources = entry.get("sources") or []
     if not isinstance(sources, list):
@@ -152,6 +190,8 @@ def check_service(entry: Any, vocabulary: Vocabulary, today: date) -> list[str]:
         *check_contacts(entry, vocabulary),
         *check_hours(entry),
         *check_dates(entry, today),
+        *check_source_dates(entry, today),
+        *check_labels(entry),
         *check_sources(entry),
     ]
 
@@ -194,16 +234,39 @@ def check_vocabulary(data: dict[str, Any], vocabulary: Vocabulary) -> list[Probl
     return problems
 
 
-def validate(data: dict[str, Any], today: date) -> list[Problem]:
-    """Every problem in a parsed services file (empty: the file is good)."""
+def check_registered(entry: dict[str, Any], registry: facts.Registry) -> list[str]:
+    """Every source must be in the facts registry, where its publisher and reading date are kept."""
+    urls = [str(url) for url in entry.get("sources") or []]
+    return [f"source '{url}' is not in the facts registry (data/facts/*.yml)" for url in registry.unregistered(urls)]
+
+
+def validate(data: dict[str, Any], today: date, registry: facts.Registry | None = None) -> list[Problem]:
+    """Every problem in a parsed services file (empty: the file is good). With a facts `registry`,
+    every source must also be registered there."""
     if not isinstance(data.get("services"), list) or not data["services"]:
         return [Problem("services", "missing: the file must have a non-empty `services` list")]
     vocabulary = parse(data).vocabulary
     problems = check_vocabulary(data, vocabulary)
     for index, entry in enumerate(data["services"]):
         where = f"services[{index}] {entry.get('id', '?') if isinstance(entry, dict) else '?'}"
-        problems += [Problem(where, message) for message in check_service(entry, vocabulary, today)]
+        messages = check_service(entry, vocabulary, today)
+        if registry is not None and isinstance(entry, dict):
+            messages += check_registered(entry, registry)
+        problems += [Problem(where, message) for message in messages]
     return problems + check_duplicates(data["services"])
+
+
+def old_contacts(data: dict[str, Any], today: date) -> list[str]:
+    """Shown contacts whose newest source is over three years old ("live_fear_free phone ... (2020)")."""
+    found = []
+    for entry in data.get("services") or []:
+        if not isinstance(entry, dict):
+            continue
+        for contact in entry.get("contacts") or []:
+            when = contact.get("source_date", entry.get("source_date"))
+            if contact.get("confirmed", True) and dating.is_old(when, today):
+                found.append(f"{entry.get('id')} {contact.get('type')} {contact.get('value')} ({when})")
+    return found
 
 
 def hidden(data: dict[str, Any]) -> list[str]:
@@ -225,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, yaml.YAMLError) as error:
         print(f"{args.file}: cannot read: {error}", file=sys.stderr)
         return 1
-    problems = validate(data, args.today)
+    problems = validate(data, args.today, facts.load())
     for item in problems:
         print(f"{args.file.name}: {item}", file=sys.stderr)
     if problems:
@@ -235,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"OK: {len(data['services'])} services in {args.file.name}; never shown (no confirmed contact): {never_shown}"
     )
+    old = old_contacts(data, args.today)
+    print(f"Shown with a warning (newest source over {dating.OLD_AFTER_YEARS} years old): {len(old)}")
+    for line in old:
+        print(f"  {line}")
     return 0
 
 

@@ -46,6 +46,7 @@ def service(service_id: str, number: int = 1, **fields: Any) -> dict[str, Any]:
         "sharing": "Synthetic sharing statement.",
         "sources": [f"https://example.com/sources/{service_id}"],
         "last_verified": date(2026, 6, 30),
+        "source_date": "unknown",
     }
     entry.update(fields)
     return entry

@@ -111,7 +111,7 @@ async def test_suicide_danger_gets_samaritans(real_directory) -> None:
 async def test_sms_channel_gets_plain_lines(real_directory) -> None:
     messages, _ = await run(real_directory, tracker("topic_forced_marriage", channel="twilio", nation="england"))
     assert messages[0]["text"].splitlines()[0:2] == [
-        "Karma Nirvana: 0800 5999 247 (hours not confirmed)",
+        "Karma Nirvana, Home Office-funded: 0800 5999 247 (hours not confirmed)",
         "Forced Marriage Unit, government unit (Home Office and FCDO): 020 7008 0151 (hours not confirmed)",
     ]
     assert messages[0]["buttons"] == []

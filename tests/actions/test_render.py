@@ -7,7 +7,7 @@ import re
 from actions.directory.catalogue import NATIONS, Catalogue
 from actions.directory.finder import Directory
 from actions.directory.ranking import ReferralRequest
-from actions.directory.render import INDEPENDENCE_NOTE, render, sms_item, style_for
+from actions.directory.render import INDEPENDENCE_NOTE, render, sms_item, sms_order, style_for
 from contract.channels import MESSAGING_PAYLOAD
 from tests.actions.conftest import WEDNESDAY_2PM
 
@@ -88,9 +88,12 @@ def test_sms_is_plain_short_and_structured_for_the_messaging_channels(real_direc
         assert "https://" not in text
         assert len(text) <= 400, (need, len(text))
         lines = text.splitlines()
-        assert lines[0] == sms_item(referrals.listings[0], referrals.at) and lines[-1].startswith("Delete this thread")
+        assert referrals.listings or referrals.national_lines, need
+        ordered = [x for x in sms_order(referrals.listings) if x.contacts_of("phone", "text")]
+        first = sms_item(ordered[0], referrals.at) if ordered else lines[0]
+        assert lines[0] == first and lines[-1].startswith("Delete this thread")
         body = reply.json_message[MESSAGING_PAYLOAD]
-        assert [s["text"] for s in body["services"]] == lines[: len(referrals.listings)]
+        assert [s["text"] for s in body["services"]] == lines[:-1] and body["national"] is None
         assert all(s["numbers"] and s["numbers"][0] in s["text"] for s in body["services"] if s["numbers"])
         assert render(referrals, catalogue.vocabulary, "whatsapp") == reply
 
@@ -108,7 +111,7 @@ def test_staff_get_structured_referrals_and_text(real_directory, catalogue) -> N
     first = records[0]
     assert first["id"] == "national_domestic_abuse_helpline"
     assert first["phone"] == "0808 2000 247" and first["open_now"] is True
-    assert first["match"] == "specialist" and first["sources"] and first["last_verified"] == "2026-06-30"
+    assert first["match"] == "specialist" and first["sources"] and first["last_verified"] == "2026-12-04"
     assert {"kind", "kind_label", "government_link", "sharing", "hours", "opening_hours", "contacts"} <= set(first)
     assert reply.json_message["fallback"] is False and reply.json_message["nation"] == "england"
     assert reply.text.startswith("Referrals for domestic abuse, England:")
@@ -122,7 +125,8 @@ def test_unknown_nation_shows_each_nations_24_7_line(real_directory, catalogue) 
     assert "- Wales: Live Fear Free Helpline, 0808 80 10 800" in web
     sms = render(referrals, catalogue.vocabulary, "twilio").text
     assert (
-        "24/7: England 08 08 16 89 111; Wales 0808 80 10 800; Scotland 0800 027 1234; N. Ireland 0808 802 1414" in sms
+        "24/7: England 08 08 16 89 111 (from 2020); Wales 0808 80 10 800; "
+        "Scotland 0800 027 1234; N. Ireland 0808 802 1414" in sms
     )
     staff = render(referrals, catalogue.vocabulary, "staff").json_message
     assert [line["nation"] for line in staff["national_lines"]] == list(NATIONS)
@@ -141,7 +145,8 @@ def test_language_is_named_or_its_absence_said(real_directory, catalogue) -> Non
         catalogue.vocabulary,
         "rest",
     )
-    assert "Works in British Sign Language." in bsl.text
+    assert "British Sign Language: Mon-Fri 10am-6pm only (2021), not 24 hours." in bsl.text
+    assert "Works in British Sign Language." not in bsl.text
     lgbt = render(find(real_directory, "lgbt", "england", language="polish"), catalogue.vocabulary, "rest")
     assert "None of these services lists Polish.\n" in lgbt.text  # and no promise of interpreters
 

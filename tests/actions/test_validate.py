@@ -17,9 +17,8 @@ from actions.directory.validate import main, months_before, validate
 from contract.paths import PROJECT_ROOT as ROOT
 from tests.actions.conftest import real_data, service
 
-TODAY = date(2026, 11, 25)
-# The shipped file is checked on the day its newest entries were verified (issue 14 re-checks).
-SHIPPED_ON = date(2026, 12, 4)
+TODAY = date(2026, 12, 4)  # the day the sources were last read
+SHIPPED_ON = TODAY
 
 
 def problems_with(*services: dict[str, Any], today: date = TODAY) -> list[str]:
@@ -69,9 +68,10 @@ def test_well_formed_uk_numbers() -> None:
 
 
 def test_malformed_email_and_web_address() -> None:
-    entry = service("bad_contacts", contacts=[{"type": "email", "value": "help-at-example.com"}])
+    phone = {"type": "phone", "value": "07700 900001"}
+    entry = service("bad_contacts", contacts=[phone, {"type": "email", "value": "help-at-example.com"}])
     assert "malformed email 'help-at-example.com'" in one_problem(entry)
-    entry = service("bad_web", contacts=[{"type": "web", "value": "example.com/help"}])
+    entry = service("bad_web", contacts=[phone, {"type": "web", "value": "example.com/help"}])
     assert "malformed web 'example.com/help'" in one_problem(entry)
 
 
@@ -85,11 +85,11 @@ def test_missing_source() -> None:
 
 
 def test_last_verified_more_than_twelve_months_ago() -> None:
-    stale = service("stale", last_verified=date(2025, 11, 24))
+    stale = service("stale", last_verified=date(2025, 12, 3))
     assert one_problem(stale) == (
-        "services[0] stale: last_verified 2025-11-24 is older than 12 months (before 2025-11-25): re-check it"
+        "services[0] stale: last_verified 2025-12-03 is older than 12 months (before 2025-12-04): re-check it"
     )
-    assert problems_with(service("exactly_a_year", last_verified=date(2025, 11, 25))) == []
+    assert problems_with(service("exactly_a_year", last_verified=date(2025, 12, 4))) == []
     assert "in the future" in one_problem(service("future", last_verified=date(2027, 1, 1)))
     assert "missing last_verified" in one_problem(service("no_date", last_verified="last spring"))
 
@@ -101,7 +101,9 @@ def test_unknown_need_tag_nation_audience_kind_and_language() -> None:
     assert "unknown kind 'quango'" in one_problem(service("bad_kind", kind="quango"))
     assert "unknown language 'klingon'" in one_problem(service("bad_language", languages=["klingon"]))
     assert "unknown contact type 'fax'" in one_problem(
-        service("bad_type", contacts=[{"type": "fax", "value": "07700 900001"}])
+        service(
+            "bad_type", contacts=[{"type": "fax", "value": "07700 900001"}, {"type": "text", "value": "07700 900002"}]
+        )
     )
 
 
@@ -155,7 +157,9 @@ def write(tmp_path: Path, data: dict[str, Any]) -> Path:
 def test_command_exit_status_and_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = real_data()
     assert main(["--file", str(write(tmp_path, good)), "--today", SHIPPED_ON.isoformat()]) == 0
-    assert f"OK: {len(good['services'])} services" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"OK: {len(good['services'])} services" in out
+    assert "  bawso phone 0800 731 8147 (2012)" in out
     bad = copy.deepcopy(good)
     bad["services"][0]["contacts"][0]["value"] = "0808 2000 24"
     bad["services"][1]["last_verified"] = "2024-01-01"
@@ -178,4 +182,76 @@ def test_make_target_module_runs() -> None:
         [sys.executable, "-m", "actions.directory.validate"], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert "never shown (no confirmed contact): shakti_womens_aid, hourglass" in result.stdout
+    assert "never shown (no confirmed contact): shakti_womens_aid\n" in result.stdout
+    assert "Shown with a warning (newest source over 3 years old)" in result.stdout
+
+
+def test_source_date_is_required_and_well_formed() -> None:
+    no_date = service("no_date")
+    del no_date["source_date"]
+    assert "missing source_date" in one_problem(no_date)
+    assert "is not a date like 2020, 2020-05" in one_problem(service("bad", source_date="spring 2020"))
+    assert one_problem(service("future", source_date="2027")) == "services[0] future: source_date 2027 is in the future"
+    assert problems_with(service("year", source_date=2019), service("month", 2, source_date="2019-05")) == []
+    contact = {"type": "phone", "value": "07700 900001", "source_date": "2020-13"}
+    assert "phone 07700 900001: source_date '2020-13' is not a date" in one_problem(service("c", contacts=[contact]))
+
+
+def test_home_office_funding_needs_an_sms_label() -> None:
+    funded = service("funded", kind="government_funded_charity", government="the Home Office (2020)")
+    assert "add a short sms_label" in one_problem(funded)
+    assert problems_with({**funded, "sms_label": "Home Office-funded"}) == []
+    welsh = service("welsh", kind="government_funded_charity", government="the Welsh Government")
+    assert problems_with(welsh) == []
+
+
+def test_language_hours_only_for_a_listed_language() -> None:
+    limited = service("bsl", language_hours={"british_sign_language": "Mon-Fri 10am-6pm"})
+    assert "language_hours for 'british_sign_language', which is not in languages" in one_problem(limited)
+    listed = {**limited, "languages": ["english", "british_sign_language"]}
+    assert problems_with(listed) == []
+
+
+def test_every_source_must_be_in_the_facts_registry() -> None:
+    from contract.facts import load
+
+    data = real_data()
+    data["services"] = [service("unregistered")]
+    found = [str(p) for p in validate(data, TODAY, load())]
+    assert found == [
+        "services[0] unregistered: source 'https://example.com/sources/unregistered' is not in the facts registry"
+        " (data/facts/*.yml)"
+    ]
+    assert validate(real_data(), TODAY, load()) == []
+
+
+def test_old_contacts_are_listed_for_review() -> None:
+    from actions.directory.validate import old_contacts
+
+    data = real_data()
+    data["services"] = [
+        service("old", 1, source_date="2019"),
+        service(
+            "hidden", 2, source_date="2019", contacts=[{"type": "phone", "value": "07700 900002", "confirmed": False}]
+        ),
+        service("new", 3, source_date="2025-01"),
+    ]
+    assert old_contacts(data, TODAY) == [
+        "old phone 07700 900001 (2019)",
+        "old web https://old.example.com (2019)",
+    ]
+
+
+def test_always_open_needs_a_live_contact() -> None:
+    web_only = service("web_only", contacts=[{"type": "web", "value": "https://w.example.com"}])
+    assert "always_open needs a confirmed phone, text or chat contact" in one_problem(web_only)
+    hidden_phone = service(
+        "hidden_phone",
+        contacts=[
+            {"type": "web", "value": "https://h.example.com"},
+            {"type": "phone", "value": "07700 900001", "confirmed": False},
+        ],
+    )
+    assert "always_open needs" in one_problem(hidden_phone)
+    chat = service("chat", contacts=[{"type": "webchat", "value": "https://c.example.com"}])
+    assert problems_with(chat) == []
