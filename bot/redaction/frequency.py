@@ -14,16 +14,19 @@ list and Babel's country names (CLDR, for "Reino Unido", "Wielkiej Brytanii", "M
 from __future__ import annotations
 
 import logging
+import os.path
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.redaction.config import load
-from bot.redaction.vocabulary import proper_nouns, words_in
+from bot.redaction.vocabulary import proper_nouns, vocabulary, words_in
 
 log = logging.getLogger(__name__)
 _LOST_LETTERS = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss"})
+_ACCENTS = re.compile("[\u0300-\u036f]")  # combining accents of Latin letters (after NFD)
 _MIN_PLACE_WORD = 4  # shorter words of country names are joining words ("de", "do", "din")
 
 
@@ -31,36 +34,50 @@ _MIN_PLACE_WORD = 4  # shorter words of country names are joining words ("de", "
 class Settings:
     languages: tuple[str, ...]
     min_zipf: float
-    international_margin: float
+    international_margin: dict[str, float]
     message_zipf: float
     message_min_words: int
 
 
 @dataclass(frozen=True)
 class Language:
-    """One language's words: `ordinary` (frequent, not name-like), `common` (for guessing the
-    message's language) and the words of its country names, by their first four letters."""
+    """One language's words: `ordinary` (frequent, not name-like: they also tell the message's
+    language; English has `common` words for that) and its country names' words by first letters."""
 
     ordinary: frozenset[str]
     common: frozenset[str]
     places: dict[str, tuple[str, ...]]
 
 
+@lru_cache(maxsize=1)
 def settings() -> Settings:
     raw = load().raw.get("frequency") or {}
     return Settings(
         languages=tuple(raw.get("languages") or ()),
         min_zipf=float(raw.get("min_zipf", 2.5)),
-        international_margin=float(raw.get("international_margin", 1.5)),
+        international_margin=_per_language(raw.get("international_margin", 1.5)),
         message_zipf=float(raw.get("message_zipf", 3.0)),
         message_min_words=int(raw.get("message_min_words", 2)),
     )
 
 
+def _per_language(value: object) -> dict[str, float]:
+    """A setting given once for all languages, or per language (missing ones take `default`)."""
+    if isinstance(value, dict):
+        return {str(k): float(v) for k, v in value.items()}
+    return {"default": float(value)}  # type: ignore[arg-type]
+
+
+def margin(lang: str) -> float:
+    margins = settings().international_margin
+    return margins.get(lang, margins.get("default", 1.5))
+
+
 def fold(word: str) -> str:
     """`word` without accents ("lucía" -> "lucia", "łukasz" -> "lukasz"), as English text spells it."""
-    decomposed = unicodedata.normalize("NFD", word.translate(_LOST_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if word.isascii():
+        return word
+    return _ACCENTS.sub("", unicodedata.normalize("NFD", word.translate(_LOST_LETTERS)))
 
 
 def _zipf_table(lang: str, floor: float) -> dict[str, float]:
@@ -76,15 +93,31 @@ def _zipf_table(lang: str, floor: float) -> dict[str, float]:
     return table
 
 
-def _english(words: Iterable[str], english: dict[str, float]) -> dict[str, float]:
-    """English Zipf frequencies of `words` (and of their unaccented forms), 0 when absent."""
-    return {w: max(english.get(w, 0.0), english.get(fold(w), 0.0)) for w in words}
+def _forget_raw_lists() -> None:
+    """wordfreq keeps every list it read for the life of the process; only the sets are needed."""
+    from wordfreq import get_frequency_list
+
+    get_frequency_list.cache_clear()
 
 
-def name_like(word: str, zipf: float, english: float) -> bool:
-    """A first name of the English word list, or a word nearly as frequent in English as here."""
-    names = proper_nouns()
-    return word in names or fold(word) in names or zipf - english <= settings().international_margin
+def _english(words: Iterable[str], english: dict[str, float]) -> dict[str, tuple[str, float]]:
+    """Each word's unaccented form and English Zipf frequency (either form; 0 when absent)."""
+    found: dict[str, tuple[str, float]] = {}
+    for word in words:
+        folded = fold(word)
+        found[word] = (folded, max(english.get(word, 0.0), english.get(folded, 0.0)))
+    return found
+
+
+def name_like(word: str, zipf: float, english: tuple[str, float], lang: str) -> bool:
+    """A first name of the English word list, or a word nearly as frequent in English as here
+    that is not an English word itself ("unit", "sale" are frequent in English as words).
+    `english`: the word's unaccented form and its English frequency."""
+    folded, in_english = english
+    names, words = proper_nouns(), vocabulary()
+    if word in names or folded in names:
+        return True
+    return zipf - in_english <= margin(lang) and word not in words and folded not in words
 
 
 def _place_words(lang: str) -> dict[str, tuple[str, ...]]:
@@ -104,40 +137,44 @@ def _place_words(lang: str) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def languages() -> dict[str, Language]:
-    """The configured languages' word sets (read once: about 3 s and 60 MB for four languages)."""
+    """The configured languages' word sets (read once: about 3 s and 70 MB for four languages)."""
     config = settings()
-    floor = min(config.min_zipf, config.message_zipf)
     try:
-        tables = {lang: _zipf_table(lang, floor) for lang in config.languages}
+        tables = {lang: _zipf_table(lang, config.min_zipf) for lang in config.languages}
         whole_english = _zipf_table("en", 0.0)
         english = _english({w for table in tables.values() for w in table}, whole_english)
         english_common = frozenset(w for w, z in whole_english.items() if z >= config.message_zipf)
         del whole_english
+        _forget_raw_lists()
     except (ImportError, LookupError, OSError, ValueError) as error:  # no wordfreq: names stay names
         log.warning("redaction word frequencies unavailable: %s", type(error).__name__)
         return {}
     found = {"en": Language(frozenset(), english_common, {})}
     for lang, table in tables.items():
-        ordinary = frozenset(
-            w for w, z in table.items() if z >= config.min_zipf and not name_like(w, z, english[w])
-        )
-        common = frozenset(w for w, z in table.items() if z >= config.message_zipf)
-        found[lang] = Language(ordinary, common, _place_words(lang))
+        frequent = ((w, z) for w, z in table.items() if z >= config.min_zipf)
+        ordinary = frozenset(w for w, z in frequent if not name_like(w, z, english[w], lang))
+        found[lang] = Language(ordinary, frozenset(), _place_words(lang))
     return found
+
+
+def judges(lang: str | None) -> bool:
+    """Whether `lang` has a frequency list here (then it, not a guess from shape, says what a
+    lower-case word after a cue is)."""
+    return bool(lang) and lang in languages()
 
 
 def ordinary(word: str, lang: str | None) -> bool:
     """Whether lower-case `word` is an ordinary word of `lang` (frequent there and not name-like).
 
     A word joined by hyphens is ordinary when its first part is and the others are common words of
-    the language ("controla-me", "tira-lhe"); a name joined to a name stays a name ("ana-maria")."""
+    the language too ("controla-me", "tira-lhe"); a name joined to a name stays one ("ana-maria")."""
     found = languages().get(lang or "")
     if not found:
         return False
     if word in found.ordinary:
         return True
     first, *rest = word.split("-")
-    return bool(rest) and first in found.ordinary and all(part in found.common for part in rest)
+    return bool(rest) and first in found.ordinary and all(part in found.ordinary for part in rest)
 
 
 def message_language(text: str) -> str | None:
@@ -149,7 +186,7 @@ def message_language(text: str) -> str | None:
     if not found:
         return None
     words = words_in(text)
-    counts = {lang: sum(w in table.common for w in words) for lang, table in found.items()}
+    counts = {lang: sum(w in (table.common or table.ordinary) for w in words) for lang, table in found.items()}
     english = counts.pop("en", 0)
     best = max(counts, key=counts.__getitem__, default=None)
     if best and counts[best] > english and counts[best] >= settings().message_min_words:
@@ -160,11 +197,7 @@ def message_language(text: str) -> str | None:
 def _same_stem(word: str, other: str) -> bool:
     """Two forms of one word: they share all but the last two letters of the shorter one
     ("wielkiej" / "wielka", "brytanii" / "brytania", "britanie" / "britanic")."""
-    shared = 0
-    for a, b in zip(word, other):
-        if a != b:
-            break
-        shared += 1
+    shared = len(os.path.commonprefix([word, other]))
     return shared >= _MIN_PLACE_WORD and shared >= min(len(word), len(other)) - 2
 
 

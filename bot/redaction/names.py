@@ -171,8 +171,8 @@ def name_end(text: str, pos: int, strength: str, lang: str | None = None) -> int
         if not _name_word_ok(word, strength, first=count == 0, lang=lang):
             break
         verb_like = not _capitalised(word) and not (strength == "strong" and count == 0)
-        if verb_like and d.objects.match(text, token.end()):
-            break  # "my husband stalks me": a verb, not a name
+        if verb_like and not frequency.judges(lang) and d.objects.match(text, token.end()):
+            break  # "my husband stalks me": a verb, not a name (a frequency list knows its verbs)
         end, count = token.end(), count + 1
         if _POSSESSIVE_END.search(word):
             end -= 2
