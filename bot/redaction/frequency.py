@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os.path
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -135,9 +136,39 @@ def _place_words(lang: str) -> dict[str, tuple[str, ...]]:
     return {prefix: tuple(words) for prefix, words in by_prefix.items()}
 
 
-@lru_cache(maxsize=1)
+_READY: list[dict[str, Language]] = []
+_LOADING = threading.Lock()
+
+
 def languages() -> dict[str, Language]:
-    """The configured languages' word sets (read once: about 3 s and 70 MB for four languages)."""
+    """The configured languages' word sets, loaded now if they are not yet (about 3 s and 70 MB
+    for four languages, once per process). `warm_up()` calls it; messages use `_available()`."""
+    with _LOADING:
+        if not _READY:
+            _READY.append(_load())
+    return _READY[0]
+
+
+def forget() -> None:
+    """Drop the loaded sets (tests: to watch what loading reads)."""
+    with _LOADING:
+        _READY.clear()
+
+
+def _available() -> dict[str, Language]:
+    """The sets if loaded; otherwise start loading them in the background and answer with none.
+
+    Why not wait: a person's first message must not wait seconds. Without the sets every rule
+    still runs and lower-case words after a foreign cue are taken for names, as before: safe for
+    privacy, worse for understanding, for the first seconds of a process that was not warmed up."""
+    if _READY:
+        return _READY[0]
+    if not _LOADING.locked():
+        threading.Thread(target=languages, name="redaction-frequencies", daemon=True).start()
+    return {}
+
+
+def _load() -> dict[str, Language]:
     config = settings()
     try:
         tables = {lang: _zipf_table(lang, config.min_zipf) for lang in config.languages}
@@ -160,7 +191,7 @@ def languages() -> dict[str, Language]:
 def judges(lang: str | None) -> bool:
     """Whether `lang` has a frequency list here (then it, not a guess from shape, says what a
     lower-case word after a cue is)."""
-    return bool(lang) and lang in languages()
+    return bool(lang) and lang in _available()
 
 
 def ordinary(word: str, lang: str | None) -> bool:
@@ -168,7 +199,7 @@ def ordinary(word: str, lang: str | None) -> bool:
 
     A word joined by hyphens is ordinary when its first part is and the others are common words of
     the language too ("controla-me", "tira-lhe"); a name joined to a name stays one ("ana-maria")."""
-    found = languages().get(lang or "")
+    found = _available().get(lang or "")
     if not found:
         return False
     if word in found.ordinary:
@@ -182,7 +213,7 @@ def message_language(text: str) -> str | None:
 
     Why: English cues ("im", "i am", "me") are also words of other languages ("wyśle im zdjęcia",
     "iam rir", "me puedes ayudar"); the word after them is judged in the message's language."""
-    found = languages()
+    found = _available()
     if not found:
         return None
     words = words_in(text)
@@ -203,7 +234,7 @@ def _same_stem(word: str, other: str) -> bool:
 
 def place_word(word: str, lang: str) -> bool:
     """A word (any form) of a country name in `lang` that is not name-like ("unido", "brytanii")."""
-    found = languages().get(lang)
+    found = _available().get(lang)
     if not found or len(word) < _MIN_PLACE_WORD:
         return False
     forms = found.places.get(word[:_MIN_PLACE_WORD], ())

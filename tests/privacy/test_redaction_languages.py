@@ -248,14 +248,24 @@ def test_frequency_lists_never_come_from_nlu_data_or_responses(monkeypatch: pyte
         opened.append(str(file))
         return original_gzip(file, *args, **kwargs)
 
-    frequency.languages.cache_clear()
+    frequency.forget()
     monkeypatch.setattr(builtins, "open", recording_open)
     monkeypatch.setattr(gzip, "open", recording_gzip)
     try:
         assert frequency.languages(), "no frequency lists loaded"
     finally:
         monkeypatch.undo()
-        frequency.languages.cache_clear()
+        frequency.forget()
         warm_up()
     assert opened, "nothing read"
     assert not [p for p in opened if "/data/" in p and "site-packages" not in p], opened
+
+
+def test_while_the_lists_load_words_after_a_foreign_cue_are_taken_for_names() -> None:
+    """A process that was not warmed up answers at once, erring towards privacy until loaded."""
+    frequency.forget()
+    with frequency._LOADING:  # as if the background load were under way
+        assert redact("jestem gejem").text == "jestem [name]"
+        assert redact("jestem zorbina, 07700 900123").text == "jestem [name], [phone]"
+    warm_up()
+    assert redact("jestem gejem").text == "jestem gejem"
