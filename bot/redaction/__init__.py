@@ -12,7 +12,8 @@ and the service numbers the bot itself gives. The rules and word lists are data
 - rules.py: the pattern rules, in the order of the data file;
 - phones.py: libphonenumber (any country) and numbers said as words;
 - names.py: names where the text says something is a name;
-- keep.py / vocabulary.py: what a rule lets through, and which words are ordinary.
+- keep.py / vocabulary.py: what a rule lets through, and which words are ordinary;
+- frequency.py: ordinary words of other languages, by frequency (wordfreq's lists).
 Every step reads the text a bounded number of times: cost grows linearly with its length
 (`python -m bench.redaction` prints the ratios).
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.redaction import phones
+from bot.redaction import frequency, phones
 from bot.redaction.config import load
 from bot.redaction.keep import digits_of, service_numbers
 from bot.redaction.names import name_spans
@@ -77,4 +78,5 @@ def warm_up() -> None:
     vocabulary_stems()
     service_numbers()
     danger_words()
+    frequency.languages()
     redact("warm up 07700 900000 oh seven seven zorbina@example.com my name is Zorbina ٠٧٧٠٠ ＠")

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.redaction import frequency
 from bot.redaction.config import load
 from bot.redaction.text import marks_class
 from bot.redaction.vocabulary import (
@@ -48,6 +49,11 @@ def _group(name: str, cues: list[str]) -> str:
     return rf"(?P<{name}>" + "|".join(cues) + ")"
 
 
+def _foreign_groups(cues: dict[str, list[str]]) -> str:
+    """One group per language ("foreign_pl"...): the language judges the word after the cue."""
+    return "|".join(_group(f"foreign_{lang}", patterns) for lang, patterns in cues.items())
+
+
 @lru_cache(maxsize=1)
 def data() -> NameData:
     config = load()
@@ -60,7 +66,7 @@ def data() -> NameData:
         + "|"
         + _group("strong", names["strong"])
         + "|"
-        + _group("foreign", names["foreign"])
+        + _foreign_groups(names["foreign"])
         + "|"
         + _group("medium", names["medium"])
         + rf"|(?P<relation>{words['possessives']}\s+(?:{relations})(?![\w\-])(?:['’]s)?"
@@ -106,8 +112,10 @@ def _caseless(word: str) -> bool:
     return word[:1].isalpha() and not word[:1].isascii() and word[:1].lower() == word[:1].upper()
 
 
-def _name_word_ok(word: str, strength: str, first: bool) -> bool:
-    """Whether `word` (after a cue of this strength) is taken as part of a name."""
+def _name_word_ok(word: str, strength: str, first: bool, lang: str | None = None) -> bool:
+    """Whether `word` (after a cue of this strength) is taken as part of a name. `lang` is the
+    cue's language (foreign cues) or the message's (None: English): a lower-case word that is an
+    ordinary word there ("gejem", "sabe", "pode") is not a name."""
     d = data()
     bare = _bare(word)
     if word.startswith("[") or bare in d.function or bare in d.ends:
@@ -119,13 +127,21 @@ def _name_word_ok(word: str, strength: str, first: bool) -> bool:
             return False
         if _capitalised(word):
             return capitalised_is_name(bare)
-        return strength == "foreign" and first and not _caseless(word) and bare not in vocabulary()
+        return (
+            strength == "foreign"
+            and first
+            and not _caseless(word)
+            and bare not in vocabulary()
+            and not frequency.ordinary(bare, lang)
+        )
     if _capitalised(word):
         if strength == "relation":
             return bare not in d.not_names and bare not in danger_words()
         return capitalised_is_name(bare)
     if _caseless(word):
         return strength == "strong"
+    if strength != "strong" and frequency.ordinary(bare, lang):
+        return False  # an English cue in another language: "wyśle im zdjęcia", "me puedes ayudar"
     if strength in ("strong", "greeted", "weak") or (strength == "relation" and first):
         return first and not is_ordinary(bare) if strength == "weak" else not is_ordinary(bare)
     return False
@@ -136,7 +152,7 @@ def _next_is_capitalised(text: str, pos: int) -> bool:
     return bool(token and token.group(0)[:1].isupper())
 
 
-def name_end(text: str, pos: int, strength: str) -> int:
+def name_end(text: str, pos: int, strength: str, lang: str | None = None) -> int:
     """Where the name starting at `pos` ends (== pos when there is none). Up to four words."""
     d = data()
     end, count = pos, 0
@@ -152,11 +168,11 @@ def name_end(text: str, pos: int, strength: str) -> int:
         if count and word.lower() in d.particles and _next_is_capitalised(text, token.end()):
             end, count = token.end(), count + 1
             continue
-        if not _name_word_ok(word, strength, first=count == 0):
+        if not _name_word_ok(word, strength, first=count == 0, lang=lang):
             break
         verb_like = not _capitalised(word) and not (strength == "strong" and count == 0)
-        if verb_like and d.objects.match(text, token.end()):
-            break  # "my husband stalks me": a verb, not a name
+        if verb_like and not frequency.judges(lang) and d.objects.match(text, token.end()):
+            break  # "my husband stalks me": a verb, not a name (a frequency list knows its verbs)
         end, count = token.end(), count + 1
         if _POSSESSIVE_END.search(word):
             end -= 2
@@ -168,6 +184,8 @@ def _strength(m: re.Match[str]) -> str | None:
     """How strongly this cue says a name follows, in its context (None: it does not)."""
     kind = m.lastgroup or "weak"
     cue = m.group(kind).lower()
+    if kind.startswith("foreign_"):
+        return "foreign"
     before = m.string[max(0, m.start() - _WINDOW) : m.start()]
     if kind == "medium" and cue.startswith("call"):
         return "greeted" if m.start() == 0 or data().call_me_ok.search(before) else None
@@ -179,15 +197,34 @@ def _strength(m: re.Match[str]) -> str | None:
     return {"medium": "greeted"}.get(kind, kind)
 
 
+class _MessageLanguage:
+    """The message's language, guessed once and only if a cue needs it (it reads every word)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.known, self.lang = text, False, None
+
+    def get(self) -> str | None:
+        if not self.known:
+            self.lang, self.known = frequency.message_language(self.text), True
+        return self.lang
+
+
+def _cue_language(m: re.Match[str], message: _MessageLanguage) -> str | None:
+    """The language that judges the word after this cue: the cue's own, or the message's."""
+    kind = m.lastgroup or ""
+    return kind.removeprefix("foreign_") if kind.startswith("foreign_") else message.get()
+
+
 def _cue_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     done = 0
+    message = _MessageLanguage(text)
     for m in data().intro.finditer(text):
         if m.start() < done:
             continue
         done = m.end()
         strength = _strength(m)
-        end = name_end(text, m.end(), strength) if strength else m.end()
+        end = name_end(text, m.end(), strength, _cue_language(m, message)) if strength else m.end()
         if end > m.end():
             spans.append((m.end(), end))
     return spans
@@ -214,6 +251,8 @@ def _pair_is_name(words: list[str]) -> bool:
     """Capitalised words in a row are a name when two are unknown words, or one is and the others
     are not in the reviewed lists ("Brennick Stoat"; not "Southall Black Sisters"). A word the word
     list knows only capitalised ("Europe") is not unknown: "Eastern Europe" stays."""
+    if frequency.is_place(words):
+        return False
     unknown = sum(w not in vocabulary() and w not in proper_nouns() for w in words)
     return unknown >= 2 or (unknown == 1 and not any(w in curated() for w in words))
 
