@@ -44,13 +44,17 @@ class Item:
     danger: bool
     kind: str | None
     lang: str
+    category: str = "-"  # a near miss's category (idiom, cooking, past_for_reason...)
 
 
 def blind_items(path: Path = BLIND) -> list[Item]:
     """The blind set (`danger: [{text, kind, lang, style}]`, `near_miss: [{text, lang, category}]`)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     danger = [Item(d["text"], True, canonical_kind(d["kind"]), d.get("lang", "en")) for d in data["danger"]]
-    near = [Item(d["text"], False, None, d.get("lang", "en")) for d in data.get("near_miss") or []]
+    near = [
+        Item(d["text"], False, None, d.get("lang", "en"), str(d.get("category") or "-"))
+        for d in data.get("near_miss") or []
+    ]
     return danger + near
 
 
@@ -62,7 +66,7 @@ def old_blind_items(path: Path = OLD_BLIND) -> list[Item]:
 
 
 def as_item(example: Example) -> Item:
-    return Item(example.text, example.danger, example.kind, example.lang)
+    return Item(example.text, example.danger, example.kind, example.lang, example.category or "-")
 
 
 @dataclass
@@ -89,6 +93,9 @@ class Scores:
     recall_by_kind: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
     recall_by_lang: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
     alarms_by_lang: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
+    takeover_by_lang: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
+    alarms_by_category: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
+    takeover_by_category: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
 
     def add(self, item: Item, verdict: Verdict) -> None:
         alarm = verdict.kind is not None
@@ -104,6 +111,9 @@ class Scores:
             self.false_alarms.add(alarm)
             self.takeover_near.add(verdict.takes_over)
             self.alarms_by_lang[item.lang].add(alarm)
+            self.takeover_by_lang[item.lang].add(verdict.takes_over)
+            self.alarms_by_category[item.category].add(alarm)
+            self.takeover_by_category[item.category].add(verdict.takes_over)
 
 
 def score(pairs: Iterable[tuple[Item, Verdict]]) -> Scores:
@@ -191,6 +201,10 @@ def report(sets: dict[str, Scores]) -> list[str]:
     lines += ["", *table("recall by kind", kinds, {n: s.recall_by_kind for n, s in sets.items()})]
     lines += ["", *table("recall by language", langs, {n: s.recall_by_lang for n, s in sets.items()})]
     lines += ["", *table("false alarms by language", langs, {n: s.alarms_by_lang for n, s in sets.items()})]
+    lines += ["", *table("takeover by language", langs, {n: s.takeover_by_lang for n, s in sets.items()})]
+    categories = sorted({k for s in sets.values() for k in s.alarms_by_category})
+    lines += ["", *table("false alarms by category", categories, {n: s.alarms_by_category for n, s in sets.items()})]
+    lines += ["", *table("takeover by category", categories, {n: s.takeover_by_category for n, s in sets.items()})]
     return lines
 
 

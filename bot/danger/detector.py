@@ -2,10 +2,11 @@
 
 Two layers, either of which raises the alarm: the reviewed rules (bot/danger/rules.py over
 data/danger.yml) and the classifier learned from the corpus (bot/danger/classifier.py). Then
-one lowering: danger that is clearly in the past and asked about for another reason ("he hit
-me years ago, does that count for the concession?") is answered as a question with the short
-999 footer, not the emergency card, except strangulation and threats to kill, which are never
-lowered (contract.danger.NEVER_LOWERED).
+one lowering: danger that is clearly in the past and asked about for another reason ("he strangled
+me years ago, does that count as evidence for the concession?") is answered as a question with
+the short 999 footer, not the emergency card (issue 12). Strangulation and threats to kill are
+lowered only so: the rules' idiom exclusions never take them out (data/danger.yml), and any sign
+of now or of a recent day ("last night", "on Sunday") keeps the alarm.
 
 Public functions (stable; the staff API calls them):
 - `detect_danger(text) -> str | None`: the kind that decides the answer, or None.
@@ -25,7 +26,6 @@ import yaml
 from bot.danger.classifier import ClassifierSettings, DangerClassifier, train
 from bot.danger.corpus import Example, training_examples
 from bot.danger.rules import DANGER_FILE, DangerDetector, compile_patterns, expand_words, fold_pattern
-from contract.danger import NEVER_LOWERED
 
 
 @dataclass(frozen=True)
@@ -50,19 +50,58 @@ class PastForReason:
     past: tuple[re.Pattern[str], ...]
     asking: tuple[re.Pattern[str], ...]
     now: tuple[re.Pattern[str], ...]
+    calm: tuple[re.Pattern[str], ...] = ()  # "I'm safe now": removed before `now` is looked for
 
     @classmethod
     def from_data(cls, data: dict[str, Any], words: dict[str, list[str]]) -> PastForReason:
         def build(name: str) -> tuple[re.Pattern[str], ...]:
             return compile_patterns([fold_pattern(expand_words(p, words)) for p in data.get(name) or []])
 
-        return cls(build("past"), build("asking"), build("now"))
+        return cls(build("past"), build("asking"), build("now"), build("calm"))
 
     def applies(self, normal: str) -> bool:
-        def found(patterns: tuple[re.Pattern[str], ...]) -> bool:
-            return any(p.search(normal) for p in patterns)
+        def found(patterns: tuple[re.Pattern[str], ...], text: str = normal) -> bool:
+            return any(p.search(text) for p in patterns)
 
-        return found(self.past) and found(self.asking) and not found(self.now)
+        if not (found(self.past) and found(self.asking)):
+            return False
+        settled = normal
+        for pattern in self.calm:
+            settled = pattern.sub(" ", settled)
+        return not found(self.now, f" {settled} ")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the classifier is told about a message besides its words (data/danger.yml `context`):
+    one extra word per context found ("zzmedia", "zzpast"...), so that what it learns about a film,
+    a recipe or a question about a process in one language carries to the others."""
+
+    names: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    past_for_reason: PastForReason
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], words: dict[str, list[str]], past: PastForReason) -> Context:
+        names = tuple(
+            (str(name), compile_patterns([fold_pattern(expand_words(p, words)) for p in patterns]))
+            for name, patterns in (data or {}).items()
+        )
+        return cls(names, past)
+
+    def tagged(self, normal: str, whole: str) -> str:
+        """What the classifier reads: the prepared text, then one word per context found in `whole`
+        (the normalised text before the exclusions took "hit me years ago" and the like out)."""
+        whole = f" {whole.strip()} "
+        found = [name for name, patterns in self.names if any(p.search(whole) for p in patterns)]
+        past = self.past_for_reason
+        flags = {
+            name: any(p.search(whole) for p in patterns)
+            for name, patterns in (("past", past.past), ("asking", past.asking), ("now", past.now))
+        }
+        found += [name for name, hit in flags.items() if hit]
+        if flags["past"] and flags["asking"]:
+            found.append("pastasking")
+        return " ".join([normal.strip(), *(f"zz{name}" for name in found)])
 
 
 @dataclass(frozen=True)
@@ -74,22 +113,37 @@ class Detector:
     # answer to the person's question; at or above it (or when the rules fire) the emergency answer
     # replaces it (the NLU safety net sets the intent). data/danger.yml `classifier.takeover`.
     takeover: float = 0.8
+    # A keyword (data/danger.yml `keywords`: knife, kill, strangle...) raises the alarm when the
+    # classifier gives the message at least `keyword_floor`, and takes over at `keyword_takeover`.
+    keyword_floor: float = 0.15
+    keyword_takeover: float = 0.5
+    context: Context | None = None
+
+    def classifier_text(self, normal: str, whole: str) -> str:
+        return self.context.tagged(normal, whole) if self.context else normal.strip()
 
     def assess(self, text: str) -> Verdict:
         normal = self.rules.prepared(text)
         rule_kinds = self.rules.kinds_in(normal)
-        judgement = self.classifier.judge(normal.strip())
+        whole = self.rules.normalise(text)
+        judgement = self.classifier.judge(self.classifier_text(normal, whole))
         kinds = list(rule_kinds)
+        keyword_kinds: list[str] = []
+        if judgement.probability >= self.keyword_floor:
+            keyword_kinds = [k for k in self.rules.keyword_kinds_in(normal) if k not in kinds]
+            kinds += keyword_kinds
         if judgement.kind and judgement.kind not in kinds:
             kinds.append(judgement.kind)
         # on the text before the exclusions, which take out "hit me years ago" and the like
-        lowered = bool(kinds) and self.past_for_reason.applies(f" {self.rules.normalise(text)} ")
+        lowered = bool(kinds) and self.past_for_reason.applies(f" {whole} ")
         if lowered:
-            kinds = [k for k in kinds if k in NEVER_LOWERED]
+            kinds = []
         rules_stand = any(k in rule_kinds for k in kinds)
-        takes_over = bool(kinds) and (rules_stand or judgement.probability >= self.takeover)
+        keywords_stand = any(k in keyword_kinds for k in kinds) and judgement.probability >= self.keyword_takeover
+        takes_over = bool(kinds) and (rules_stand or keywords_stand or judgement.probability >= self.takeover)
+        by_rules = bool(rule_kinds) or bool(keyword_kinds)
         return Verdict(
-            tuple(kinds), bool(rule_kinds), judgement.probability, judgement.language, lowered and not kinds, takes_over
+            tuple(kinds), by_rules, judgement.probability, judgement.language, lowered and not kinds, takes_over
         )
 
     def detect(self, text: str) -> str | None:
@@ -111,11 +165,15 @@ def build_detector(examples: Sequence[Example] | None = None, settings: Classifi
     rules = DangerDetector.from_data(data)
     classifier_data = dict(data.get("classifier") or {})
     takeover = float(classifier_data.pop("takeover", 0.8))
+    floor = float(classifier_data.pop("keyword_floor", 0.15))
+    keyword_takeover = float(classifier_data.pop("keyword_takeover", 0.5))
     settings = settings or ClassifierSettings.from_data(classifier_data)
     examples = training_examples() if examples is None else examples
-    classifier = train([rules.prepared(e.text).strip() for e in examples], examples, settings)
     past = PastForReason.from_data(data.get("past_for_reason") or {}, rules.words)
-    return Detector(rules, classifier, past, takeover)
+    context = Context.from_data(data.get("context") or {}, rules.words, past)
+    texts = [context.tagged(rules.prepared(e.text), rules.normalise(e.text)) for e in examples]
+    classifier = train(texts, examples, settings)
+    return Detector(rules, classifier, past, takeover, floor, keyword_takeover, context)
 
 
 @lru_cache(maxsize=1)

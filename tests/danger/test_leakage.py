@@ -2,7 +2,8 @@
 
 Near copy (tooling/near_copy.py): the same text once folded, or character-trigram Jaccard above 0.8.
 Checked against the danger corpus, the NLU data the classifier also learns from (every language),
-the dev set it is tuned on (tests/danger/dev), the patterns' own test sets and data/danger.yml itself. Only counts and positions are reported, never text.
+the dev set it is tuned on (tests/danger/dev), the patterns' own test sets and data/danger.yml
+itself. Only counts and positions are reported, never text.
 """
 
 from __future__ import annotations
