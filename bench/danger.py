@@ -2,6 +2,8 @@
 
     python -m bench.danger [--folds 5] [--no-cv] [--sweep]
 
+- dev: the detector as shipped, on tests/danger/dev (written for tuning, in every language and
+  script, never trained on): thresholds are chosen on it and on the cross-validation.
 - tuned: k-fold cross-validation over the corpus (data/danger_corpus): each fold's classifier
   learns from the other folds (and the NLU data) and is scored on the fold it never saw; the
   rules are the same in every fold (they were written with the corpus in view, so their part
@@ -34,6 +36,7 @@ from tooling.stats import percentile
 
 BLIND = PROJECT_ROOT / "tests" / "danger" / "blind" / "danger_blind.yml"
 OLD_BLIND = PROJECT_ROOT / "tests" / "danger" / "danger_blind.yml"
+DEV = PROJECT_ROOT / "tests" / "danger" / "dev"  # written for tuning, never trained on
 GATE_RECALL = 0.97
 GATE_FALSE_ALARMS = 0.10
 
@@ -63,6 +66,11 @@ def old_blind_items(path: Path = OLD_BLIND) -> list[Item]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     danger = [Item(d["text"], True, canonical_kind(d["kind"]), "en") for d in data["danger"]]
     return danger + [Item(d["text"], False, None, "en") for d in data["not_danger"]]
+
+
+def dev_items(directory: Path = DEV) -> list[Item]:
+    """The dev set (tests/danger/dev/*.yml, the corpus's format): tuned on, never trained on."""
+    return [as_item(e) for e in load_corpus(directory)]
 
 
 def as_item(example: Example) -> Item:
@@ -153,7 +161,9 @@ def cross_validated(k: int = 5, threshold: float | None = None) -> list[tuple[It
 
 
 def at_threshold(detector: Detector, threshold: float) -> Detector:
-    return dataclasses.replace(detector, classifier=dataclasses.replace(detector.classifier, threshold=threshold))
+    """The detector with one classifier threshold for every kind."""
+    classifier = dataclasses.replace(detector.classifier, threshold=threshold)
+    return dataclasses.replace(detector, classifier=classifier, threshold=threshold, kind_thresholds={})
 
 
 def latency_ms(detector: Detector, texts: Sequence[str]) -> tuple[float, float, float]:
@@ -223,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
                 s = score((item, at_threshold(d, threshold).assess(item.text)) for item, d in cv)
                 print(f"threshold {threshold:.2f}: {summary('cv', s)}")
+    sets["dev"] = score(judged(detector, dev_items()))
     blind, old = blind_items(), old_blind_items()
     sets["blind"] = score(judged(detector, blind))
     sets["old blind"] = score(judged(detector, old))
