@@ -114,6 +114,7 @@ def test_dev_set_is_in_every_language() -> None:
 def test_dev_figures_hold() -> None:
     scores = score(judged(shared_detector(), dev_items()))
     recall, alarms, takeover = scores.recall.rate(), scores.false_alarms.rate(), scores.takeover_near.rate()
-    figures = f"dev recall {recall:.1%}, false alarms {alarms:.1%}, emergency answer in place of the answer {takeover:.1%}"
+    figures = f"dev recall {recall:.1%}, false alarms {alarms:.1%}, emergency answer instead {takeover:.1%}"
     print("\n" + figures)
-    assert recall >= DEV_RECALL_FLOOR and alarms <= DEV_FALSE_ALARM_CEILING and takeover <= DEV_TAKEOVER_CEILING, figures
+    assert recall >= DEV_RECALL_FLOOR, figures
+    assert alarms <= DEV_FALSE_ALARM_CEILING and takeover <= DEV_TAKEOVER_CEILING, figures
