@@ -1,12 +1,15 @@
 """The one danger detector every channel uses (gateway, NLU safety net, staff API).
 
 Two layers, either of which raises the alarm: the reviewed rules (bot/danger/rules.py over
-data/danger.yml) and the classifier learned from the corpus (bot/danger/classifier.py). Then
-one lowering: danger that is clearly in the past and asked about for another reason ("he strangled
-me years ago, does that count as evidence for the concession?") is answered as a question with
-the short 999 footer, not the emergency card (issue 12). Strangulation and threats to kill are
-lowered only so: the rules' idiom exclusions never take them out (data/danger.yml), and any sign
-of now or of a recent day ("last night", "on Sunday") keeps the alarm.
+data/danger.yml) and the classifier learned from the corpus (bot/danger/classifier.py). A rule
+pattern raises it on its own; a keyword (knife, kill, strangle: words as often said of a recipe,
+a film or a boss) only when the classifier gives the message at least a low floor; the classifier
+alone at its threshold (surer in a long message). Then one lowering: danger that is clearly in the
+past and asked about for another reason ("he strangled me years ago, does that count as evidence
+for the concession?") is answered as a question with the short 999 footer, not the emergency card
+(issue 12). Strangulation and threats to kill are lowered only when it was years ago: the rules'
+idiom exclusions never take them out, and any sign of now or of a recent day keeps the alarm.
+The bars and why: docs/danger.md.
 
 Public functions (stable; the staff API calls them):
 - `detect_danger(text) -> str | None`: the kind that decides the answer, or None.
