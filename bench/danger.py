@@ -2,6 +2,8 @@
 
     python -m bench.danger [--folds 5] [--no-cv] [--sweep]
 
+- dev: the detector as shipped, on tests/danger/dev (written for tuning, in every language and
+  script, never trained on): thresholds are chosen on it and on the cross-validation.
 - tuned: k-fold cross-validation over the corpus (data/danger_corpus): each fold's classifier
   learns from the other folds (and the NLU data) and is scored on the fold it never saw; the
   rules are the same in every fold (they were written with the corpus in view, so their part
@@ -35,6 +37,7 @@ from tooling.stats import percentile
 
 BLIND = PROJECT_ROOT / "tests" / "danger" / "blind" / "danger_blind.yml"
 OLD_BLIND = PROJECT_ROOT / "tests" / "danger" / "danger_blind.yml"
+DEV = PROJECT_ROOT / "tests" / "danger" / "dev"  # written for tuning, never trained on
 GATE_RECALL = 0.97
 GATE_FALSE_ALARMS = 0.10
 
@@ -45,13 +48,17 @@ class Item:
     danger: bool
     kind: str | None
     lang: str
+    category: str = "-"  # a near miss's category (idiom, cooking, past_for_reason...)
 
 
 def blind_items(path: Path = BLIND) -> list[Item]:
     """The blind set (`danger: [{text, kind, lang, style}]`, `near_miss: [{text, lang, category}]`)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     danger = [Item(d["text"], True, canonical_kind(d["kind"]), d.get("lang", "en")) for d in data["danger"]]
-    near = [Item(d["text"], False, None, d.get("lang", "en")) for d in data.get("near_miss") or []]
+    near = [
+        Item(d["text"], False, None, d.get("lang", "en"), str(d.get("category") or "-"))
+        for d in data.get("near_miss") or []
+    ]
     return danger + near
 
 
@@ -62,8 +69,13 @@ def old_blind_items(path: Path = OLD_BLIND) -> list[Item]:
     return danger + [Item(d["text"], False, None, "en") for d in data["not_danger"]]
 
 
+def dev_items(directory: Path = DEV) -> list[Item]:
+    """The dev set (tests/danger/dev/*.yml, the corpus's format): tuned on, never trained on."""
+    return [as_item(e) for e in load_corpus(directory)]
+
+
 def as_item(example: Example) -> Item:
-    return Item(example.text, example.danger, example.kind, example.lang)
+    return Item(example.text, example.danger, example.kind, example.lang, example.category or "-")
 
 
 @dataclass
@@ -90,6 +102,9 @@ class Scores:
     recall_by_kind: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
     recall_by_lang: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
     alarms_by_lang: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
+    takeover_by_lang: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
+    alarms_by_category: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
+    takeover_by_category: dict[str, Tally] = dataclasses.field(default_factory=lambda: defaultdict(Tally))
 
     def add(self, item: Item, verdict: Verdict) -> None:
         alarm = verdict.kind is not None
@@ -105,6 +120,9 @@ class Scores:
             self.false_alarms.add(alarm)
             self.takeover_near.add(verdict.takes_over)
             self.alarms_by_lang[item.lang].add(alarm)
+            self.takeover_by_lang[item.lang].add(verdict.takes_over)
+            self.alarms_by_category[item.category].add(alarm)
+            self.takeover_by_category[item.category].add(verdict.takes_over)
 
 
 def score(pairs: Iterable[tuple[Item, Verdict]]) -> Scores:
@@ -144,7 +162,9 @@ def cross_validated(k: int = 5, threshold: float | None = None) -> list[tuple[It
 
 
 def at_threshold(detector: Detector, threshold: float) -> Detector:
-    return dataclasses.replace(detector, classifier=dataclasses.replace(detector.classifier, threshold=threshold))
+    """The detector with one classifier threshold for every kind."""
+    classifier = dataclasses.replace(detector.classifier, threshold=threshold)
+    return dataclasses.replace(detector, classifier=classifier, threshold=threshold, kind_thresholds={})
 
 
 def latency_ms(detector: Detector, texts: Sequence[str]) -> tuple[float, float, float]:
@@ -192,6 +212,10 @@ def report(sets: dict[str, Scores]) -> list[str]:
     lines += ["", *table("recall by kind", kinds, {n: s.recall_by_kind for n, s in sets.items()})]
     lines += ["", *table("recall by language", langs, {n: s.recall_by_lang for n, s in sets.items()})]
     lines += ["", *table("false alarms by language", langs, {n: s.alarms_by_lang for n, s in sets.items()})]
+    lines += ["", *table("takeover by language", langs, {n: s.takeover_by_lang for n, s in sets.items()})]
+    categories = sorted({k for s in sets.values() for k in s.alarms_by_category})
+    lines += ["", *table("false alarms by category", categories, {n: s.alarms_by_category for n, s in sets.items()})]
+    lines += ["", *table("takeover by category", categories, {n: s.takeover_by_category for n, s in sets.items()})]
     return lines
 
 
@@ -210,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
                 s = score((item, at_threshold(d, threshold).assess(item.text)) for item, d in cv)
                 print(f"threshold {threshold:.2f}: {summary('cv', s)}")
+    sets["dev"] = score(judged(detector, dev_items()))
     blind, old = blind_items(), old_blind_items()
     sets["blind"] = score(judged(detector, blind))
     sets["old blind"] = score(judged(detector, old))

@@ -31,6 +31,7 @@ from rasa.core.tracker_store import TrackerStore
 import safelog
 from bot.danger import detect_danger
 from bot.danger.flag import flag_replies
+from bot.danger.next_step import next_step
 from bot.language import speak
 from bot.pseudonyms import pseudonym
 from bot.public_input import PublicInput, public_input
@@ -269,9 +270,10 @@ class Gateway:
                 failed = await self._run_rasa(text, sender, incoming.channel, on_new_message, output)
         finally:
             _TROUBLE.reset(token)
-        outcome.replies = safety_net(
-            list(output.messages), failed, trouble, outcome.danger, footer=is_public(incoming.channel)
-        )
+        said = list(output.messages)
+        if outcome.danger and not failed and said:
+            said += await self._next_step(tracker_store, sender)
+        outcome.replies = safety_net(said, failed, trouble, outcome.danger, footer=is_public(incoming.channel))
         outcome.degraded = failed or bool(trouble)
         if message.cut:
             outcome.replies.insert(0, _note(lines.too_long))
@@ -324,6 +326,20 @@ class Gateway:
         except Exception as error:  # any failure still gets the safety reply
             logger.error("Rasa failed on channel %s: %s", channel, describe(error))
         return True
+
+    async def _next_step(self, tracker_store: TrackerStore | None, sender: str) -> list[dict[str, Any]]:
+        """After the emergency answer, the other topic the message raises (modern slavery, honour
+        abuse, immigration...), offered as one button: read from the parse Rasa stored. Nothing
+        when the store cannot be read (logged by type only): the emergency answer stands alone."""
+        if tracker_store is None:
+            return []
+        try:
+            tracker = await tracker_store.retrieve(sender)
+            parse = dict(tracker.latest_message.parse_data) if tracker and tracker.latest_message else {}
+            return next_step().offer(parse)
+        except Exception as error:
+            logger.error("Could not read the next step after danger: %s", type(error).__name__)
+            return []
 
     async def _delete(self, tracker_store: TrackerStore, sender: str) -> bool:
         """Delete one conversation; False (logged) when the store cannot be reached."""

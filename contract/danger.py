@@ -27,8 +27,8 @@ KINDS: tuple[str, ...] = (
 
 # Other spellings of a kind (the danger corpus says "child_at_risk"): the one place they are mapped.
 ALIASES: dict[str, str] = {"child_at_risk": CHILDREN_AT_RISK}
-# Kinds never lowered to a footer when the danger is in the past and asked about for another
-# reason: strangulation and threats to kill predict homicide whenever they happened.
+# Kinds lowered to a footer, when the danger is in the past and asked about for another reason, only
+# if it was years ago (bot/danger/detector.py): strangulation and threats to kill predict homicide.
 NEVER_LOWERED: frozenset[str] = frozenset({STRANGULATION, THREAT_TO_KILL})
 
 

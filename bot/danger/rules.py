@@ -168,6 +168,15 @@ def merged_kinds(data: dict[str, Any]) -> dict[str, list[str]]:
     return kinds
 
 
+def compiled_kinds(patterns_by_kind: dict[str, list[str]], words: dict[str, list[str]]) -> tuple:
+    """Each kind with its patterns compiled (placeholders expanded, letters folded)."""
+    return tuple(
+        (kind, compile_patterns([fold_pattern(expand_words(p, words)) for p in patterns]))
+        for kind, patterns in patterns_by_kind.items()
+        if patterns
+    )
+
+
 @dataclass(frozen=True)
 class DangerDetector:
     kinds: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
@@ -177,6 +186,9 @@ class DangerDetector:
     protected_words: frozenset[str]
     misspellings: dict[str, str]
     corrections: dict[str, str]
+    # `keywords` in data/danger.yml: words as often said of cooking or films as of danger, which
+    # raise the alarm only with the classifier's support (bot/danger/detector.py)
+    keywords: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = ()
 
     @classmethod
     def from_file(cls, path: Path = DANGER_FILE) -> DangerDetector:
@@ -185,10 +197,11 @@ class DangerDetector:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> DangerDetector:
         words = {name: [fold_pattern(str(w)) for w in values] for name, values in (data.get("words") or {}).items()}
-        kinds = tuple(
-            (kind, compile_patterns([fold_pattern(expand_words(p, words)) for p in patterns]))
-            for kind, patterns in merged_kinds(data).items()
-        )
+        kinds = compiled_kinds(merged_kinds(data), words)
+        keywords = compiled_kinds({str(k): list(v or []) for k, v in (data.get("keywords") or {}).items()}, words)
+        unknown = {kind for kind, _ in keywords} - set(data["kinds"])
+        if unknown:
+            raise KeyError(f"data/danger.yml: keywords lists unknown kinds {sorted(unknown)}")
         exclusions = compile_patterns([fold_pattern(expand_words(p, words)) for p in data.get("exclusions") or []])
         misspellings = {
             fold(str(wrong)): fold(str(right))
@@ -213,6 +226,7 @@ class DangerDetector:
             protected_words=protected,
             misspellings=misspellings,
             corrections=corrections,
+            keywords=keywords,
         )
 
     def correct(self, token: str) -> str:
@@ -235,14 +249,21 @@ class DangerDetector:
         """Every kind whose patterns match already prepared text, in file order."""
         return [kind for kind, patterns in self.kinds if any(p.search(normal) for p in patterns)]
 
+    def keyword_kinds_in(self, normal: str) -> list[str]:
+        """Every kind whose keywords match already prepared text, in file order."""
+        return [kind for kind, patterns in self.keywords if any(p.search(normal) for p in patterns)]
+
     def detect_all(self, text: str) -> list[str]:
-        """Every kind the rules find (e.g. ["strangulation", "children_at_risk"]), in file order."""
-        return self.kinds_in(self.prepared(text))
+        """Every kind the rules find, keywords included (e.g. ["strangulation", "children_at_risk"]),
+        patterns' kinds first, each in file order. The detector weighs keywords with the classifier."""
+        normal = self.prepared(text)
+        found = self.kinds_in(normal)
+        return found + [k for k in self.keyword_kinds_in(normal) if k not in found]
 
     def detect(self, text: str) -> str | None:
-        """The first kind of danger shown, or None."""
+        """The first kind of danger shown (patterns, then keywords), or None."""
         normal = self.prepared(text)
-        for kind, patterns in self.kinds:
+        for kind, patterns in (*self.kinds, *self.keywords):
             for pattern in patterns:
                 if pattern.search(normal):
                     return kind

@@ -30,12 +30,13 @@ def test_blind_set_is_big_enough() -> None:
     assert sum(i.danger for i in items) >= 300 and sum(not i.danger for i in items) >= 200
 
 
-# Issue 12 asks for false alarms <= 10% (GATE_FALSE_ALARMS). The shipped detector is far above it
-# (45.5% of blind near misses get the 999 lines and the emergency card on top of their answer;
-# 21.1% get the emergency answer in place of it), so issue 12 is NOT resolved. Until the method is
-# fixed these ceilings, at today's figures plus a small margin, only stop it getting worse.
-CEILING_ALARMS = 0.50
-CEILING_TAKEOVER = 0.25
+# Issue 12 asks for false alarms <= 10% (GATE_FALSE_ALARMS). The detector reaches blind recall 97.5%
+# with 19.5% of near misses getting the 999 lines and the emergency card on top of their answer, and
+# 1.6% the emergency answer in place of it (docs/danger.md; 48.0% and 20.3% before the method was
+# changed). The 10% target is NOT met: recall was kept first. These ceilings, at today's figures plus
+# a small margin, stop it getting worse.
+CEILING_ALARMS = 0.22
+CEILING_TAKEOVER = 0.03
 
 
 def test_blind_recall_meets_the_gate() -> None:

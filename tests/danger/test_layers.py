@@ -85,14 +85,28 @@ def test_lowering_is_what_silences_past_danger() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # issue 12's own example: answered as its question, with the short safety footer
+        "he strangled me years ago, does that count as evidence for the concession?",
+        "he threatened to kill me last year, can I use that for my visa?",
+    ],
+)
+def test_long_past_danger_asked_for_a_reason_is_lowered_whatever_its_kind(text: str) -> None:
+    verdict = shared_detector().assess(text)
+    assert verdict.kind is None and verdict.lowered
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("he strangled me years ago, does that count as evidence for the concession?", "strangulation"),
-        ("he threatened to kill me last year, can I use that for my visa?", "threat_to_kill"),
+        # strangulation and threats to kill need "years ago" as well as the question
+        ("he used to choke me, is that evidence for my visa", "strangulation"),
+        ("he strangled me last week, is it evidence for my visa", "strangulation"),
         ("he hit me years ago and now he is hitting me again, is it evidence for my visa", "violence_now"),
     ],
 )
-def test_strangulation_threats_and_danger_now_are_never_lowered(text: str, kind: str) -> None:
+def test_recent_strangulation_threats_and_danger_now_are_not_lowered(text: str, kind: str) -> None:
     assert kind in detect_all(text)
 
 
@@ -160,8 +174,10 @@ def test_detect_danger_is_cheap_after_the_first_call() -> None:
 def test_only_rules_or_a_sure_classifier_take_over_the_answer() -> None:
     """Below `takeover`, a classifier-only alarm keeps the answer to the question (the gateway
     adds the 999 lines and the card); the rules always take over."""
-    detector = dataclasses.replace(shared_detector(), takeover=1.01)
+    shared = shared_detector()
+    classifier = dataclasses.replace(shared.classifier, threshold=0.0)
+    detector = dataclasses.replace(shared, classifier=classifier, takeover=1.01, threshold=0.0, kind_thresholds={})
     assert detector.detect_takeover("he is strangling me") == "strangulation"
-    text = "he blocked my number"  # the rules see nothing here; the classifier alarms (falsely)
+    text = "he blocked my number"  # the rules see nothing here; a classifier alarm at any probability
     assert not detector.rules.detect_all(text) and detector.detect(text)
     assert detector.detect_takeover(text) is None

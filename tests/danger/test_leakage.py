@@ -1,8 +1,9 @@
 """No blind line, nor a near copy of one, may reach what the detector learns or is tuned on.
 
 Near copy (tooling/near_copy.py): the same text once folded, or character-trigram Jaccard above 0.8.
-Checked against the danger corpus, the NLU data the classifier also learns from, the patterns'
-own test sets and data/danger.yml itself. Only counts and positions are reported, never text.
+Checked against the danger corpus, the NLU data the classifier also learns from (every language),
+the dev set it is tuned on (tests/danger/dev), the patterns' own test sets and data/danger.yml
+itself. Only counts and positions are reported, never text.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from bot.danger.rules import DANGER_FILE
 from tooling.near_copy import near_copies as find_near_copies
 
 HERE = Path(__file__).parent
+DEV = HERE / "dev"  # the dev set the detector is tuned on (never trained on)
 
 
 def tuned_texts() -> list[str]:
     texts = [e.text for e in load_corpus()] + [e.text for e in load_nlu_examples()]
+    texts += [e.text for e in load_corpus(DEV)]
     data = yaml.safe_load((HERE / "danger_messages.yml").read_text(encoding="utf-8"))
     texts += [i["text"] if isinstance(i, dict) else i for group in data.values() for i in group or []]
     return texts
