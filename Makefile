@@ -145,10 +145,14 @@ clean:
 	rm -rf models results .rasa .stack .pytest_cache artifacts node_modules
 
 # Languages (issue 15): which translations are missing or unreviewed; PO files for translators.
-.PHONY: translations-status translations-export translations-import
+.PHONY: translations-status translations-stamp translations-export translations-import
 PO_DIR ?= artifacts/translations
 translations-status: setup
 	$(PY) -m bot.language.status -v
+
+# After translating from the current English: record which English each new entry was made from.
+translations-stamp: setup
+	$(PY) -m bot.language.stamp
 
 translations-export: setup
 	$(PY) -m bot.language.po export $(PO_DIR)

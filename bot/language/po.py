@@ -15,7 +15,7 @@ import polib
 
 from bot.language.integrity import problems
 from bot.language.locales import locales
-from bot.language.sources import Source, sources
+from bot.language.sources import Source, source_hash, sources
 from bot.language.store import Translation, dump, load_file, translation_file
 from contract.channels import TWILIO
 
@@ -101,6 +101,7 @@ def parse_po(po: polib.POFile) -> dict[tuple[str, str], Translation]:
             buttons=tuple(titles[i] for i in sorted(titles)) if complete else (),
             reviewed=FUZZY not in entry.flags,
             needs_update=NEEDS_UPDATE in entry.flags,
+            source=source_hash(sources()[ident].text),
         )
     return out
 

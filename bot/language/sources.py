@@ -6,6 +6,7 @@ by "@<value>" for a variant chosen by a slot condition ("twilio@scotland": the S
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,7 +52,7 @@ class Source:
 
 
 def variant_name(variant: dict) -> str:
-    """"default" or the channel, then "@" and the slot values its condition asks for, so each
+    """ "default" or the channel, then "@" and the slot values its condition asks for, so each
     per-nation answer has a translation of its own."""
     channel = variant.get("channel") or DEFAULT
     values = [str(c.get("value")) for c in variant.get("condition") or [] if c.get("type") == "slot"]
@@ -83,6 +84,11 @@ def _questions(path: Path) -> list[Source]:
 def _safety(path: Path) -> list[Source]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [Source(f"safety.{name}", DEFAULT, str(data[name]).strip()) for name in SAFETY_FIELDS]
+
+
+def source_hash(text: str) -> str:
+    """A short fingerprint of an English text: a translation records the one it was made from."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,6 @@
 """`make translations-status`: per language, which translations are missing, which no native
-speaker has reviewed, and which need an update because their English is being rewritten."""
+speaker has reviewed, and which need an update because their English changed since (or is being
+rewritten)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def status(code: str) -> Status:
         total=len(idents),
         missing=[name for name, ident in zip(label, idents, strict=True) if ident not in have],
         unreviewed=[f"{k}/{v}" for (k, v), t in sorted(have.items()) if not t.reviewed],
-        needs_update=[f"{k}/{v}" for (k, v), t in sorted(have.items()) if t.needs_update],
+        needs_update=[f"{k}/{v}" for (k, v), t in sorted(have.items()) if not t.is_current()],
     )
 
 
