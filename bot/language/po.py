@@ -44,8 +44,8 @@ def _entry(source: Source, translation: Translation | None, button: int | None =
     flags = []
     if translation is not None and not translation.reviewed:
         flags.append(FUZZY)
-    if translation is not None and translation.needs_update:
-        flags.append(NEEDS_UPDATE)
+    if translation is not None and not translation.is_current():
+        flags.append(NEEDS_UPDATE)  # marked, or its English changed since it was translated
     return polib.POEntry(msgctxt=ctxt, msgid=english, msgstr=text, comment=_note(source, button), flags=flags)
 
 
@@ -101,7 +101,7 @@ def parse_po(po: polib.POFile) -> dict[tuple[str, str], Translation]:
             buttons=tuple(titles[i] for i in sorted(titles)) if complete else (),
             reviewed=FUZZY not in entry.flags,
             needs_update=NEEDS_UPDATE in entry.flags,
-            source=source_hash(sources()[ident].text),
+            source="" if NEEDS_UPDATE in entry.flags else source_hash(sources()[ident].text),
         )
     return out
 

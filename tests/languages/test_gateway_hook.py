@@ -35,7 +35,13 @@ async def test_danger_in_spanish_gets_the_emergency_line_in_spanish() -> None:
     assert "Sorry" not in texts and "I didn't understand" not in texts
 
 
-async def test_untranslated_answer_comes_in_english_with_a_note_never_silence() -> None:
+async def test_untranslated_answer_comes_in_english_with_a_note_never_silence(monkeypatch) -> None:
+    from bot.language import store
+
+    everything = store.translations
+    monkeypatch.setattr(
+        store, "translations", lambda code: {k: v for k, v in everything(code).items() if k[0] != "utter_answer_euss"}
+    )
     incoming = Incoming("twilio", "07700 900123", "Czy policja powie o mnie urzędowi imigracyjnemu?")
     outcome = await Gateway(SETTINGS).handle(incoming, rasa_uttering("utter_answer_euss", "twilio"), None)
     texts = [r["text"] for r in outcome.replies]

@@ -7,7 +7,7 @@ import pytest
 
 from bot.language.locales import locales
 from bot.language.po import FUZZY, ImportRefused, export, parse_po
-from bot.language.sources import sources
+from bot.language.sources import source_hash, sources
 from bot.language.status import report, status
 from bot.language.store import translations
 
@@ -23,7 +23,12 @@ def test_round_trip_loses_nothing(code: str) -> None:
     po = _reparsed(export(code))
     assert len(po) == len(sources()) + sum(len(s.buttons) for s in sources().values())
     assert all(entry.comment and entry.msgid for entry in po)  # English source and a context note
-    assert parse_po(po) == translations(code)
+    assert _served(parse_po(po)) == _served(translations(code))
+
+
+def _served(table: dict) -> dict:
+    """What a person is shown from each entry: its text, buttons, review state and whether it is current."""
+    return {ident: (t.text, t.buttons, t.reviewed, t.is_current()) for ident, t in table.items()}
 
 
 def test_review_state_travels_as_the_fuzzy_flag() -> None:
@@ -65,9 +70,18 @@ def test_import_refuses_an_unknown_entry() -> None:
         parse_po(po)
 
 
-def test_status_lists_unreviewed_and_missing() -> None:
+def test_status_lists_unreviewed_missing_and_stale(monkeypatch) -> None:
+    from bot.language import status as status_module
+    from bot.language.store import Translation
+
+    english = sources()[("safety.footer", "default")].text
+    footer = Translation("safety.footer", "default", "999.", (), False, False, source_hash(english))
+    greet = Translation("utter_greet", "default", "Cześć.", (), False, False, source_hash("old"))
+    table = {("safety.footer", "default"): footer, ("utter_greet", "default"): greet}
+    monkeypatch.setattr(status_module, "translations", lambda code: table if code == "pl" else {})
     pl = status("pl")
     assert "safety.footer/default" in pl.unreviewed
     assert "utter_answer_euss/default" in pl.missing
+    assert pl.needs_update == ["utter_greet/default"]
     text = report(verbose=True)
     assert "pl unreviewed: safety.footer/default" in text and "ar missing:" in text

@@ -9,7 +9,7 @@ import yaml
 
 from bot.language.integrity import problems
 from bot.language.locales import locales
-from bot.language.sources import SAFETY_FIELDS, sources
+from bot.language.sources import SAFETY_FIELDS, source_hash, sources
 from bot.language.store import translation_file, translations
 
 CODES = locales().translated()
@@ -50,9 +50,23 @@ def test_problems_catches_a_changed_number_and_url() -> None:
 def test_a_translation_whose_english_changed_is_never_served(monkeypatch) -> None:
     from bot.language import store
 
-    stale = store.Translation("utter_privacy", "default", "stara obietnica", (), False, needs_update=True)
-    fresh = store.Translation("utter_greet", "default", "Dzień dobry.", (), False, needs_update=False)
-    table = {(t.key, t.variant): t for t in (stale, fresh)}
+    english = store.sources()[("utter_greet", "default")].text
+    marked = store.Translation("utter_privacy", "default", "stara obietnica", (), False, needs_update=True)
+    changed = store.Translation("utter_goodbye", "default", "Do widzenia.", (), False, False, source_hash("old"))
+    fresh = store.Translation("utter_greet", "default", "Dzień dobry.", (), False, False, source_hash(english))
+    table = {(t.key, t.variant): t for t in (marked, changed, fresh)}
     monkeypatch.setattr(store, "translations", lambda code: table if code == "pl" else {})
     assert store.lookup("pl", "utter_privacy", "default") is None
+    assert store.lookup("pl", "utter_goodbye", "default") is None
     assert store.lookup("pl", "utter_greet", "default") == fresh
+
+
+def test_stamping_records_the_current_english(tmp_path, monkeypatch) -> None:
+    from bot.language import store
+
+    path = tmp_path / "pl.yml"
+    path.write_text("# header\nutter_greet:\n  default: {text: Dzień dobry., reviewed: false}\n", encoding="utf-8")
+    monkeypatch.setattr(store, "translation_file", lambda code: path)
+    assert store.stamp("pl") == 1
+    stamped = store.load_file(path)[("utter_greet", "default")]
+    assert stamped.is_current() and path.read_text(encoding="utf-8").startswith("# header\n")
