@@ -4,6 +4,9 @@ The charity that runs Safe to Ask maintains these files without anything outside
 so the rules live here, once, for the content tests and the directory validator alike: a fact's
 sources must exist, its status is V/P/U (verified / partly verified / unverified, as in facts.md),
 ids are unique across all files, and a source read more than 12 months ago is stale.
+A fact may have no source only when it records honestly what could not be found: status U and a
+`searched:` note saying where we looked ("No source was found on where DAPOs are in force after
+mid-2025" is worth keeping, so nobody presents the gap as a fact; a bare claim with no source is not).
 URLs are compared loosely (`url_key`): facts.md writes the same page with and without `www.` or a
 trailing slash, and a reviewer should not have to care.
 """
@@ -26,7 +29,8 @@ FACTS_DIR = DATA_DIR / "facts"
 STATUSES = {"V": "verified", "P": "partly verified", "U": "unverified"}
 MAX_AGE_MONTHS = 12
 SOURCE_FIELDS = ("id", "url", "publisher", "title", "checked")
-FACT_FIELDS = ("id", "claim", "status", "sources")
+FACT_FIELDS = ("id", "claim", "status")  # `sources` too, unless the fact is an honest gap (below)
+GAP_STATUS = "U"  # the only status a fact with no sources may have, and only with `searched:`
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
 
 
@@ -49,7 +53,14 @@ class Fact:
     status: str
     sources: tuple[str, ...]
     nations: tuple[str, ...] = ()
+    # Where we looked and found nothing: required when `sources` is empty (a U fact), optional otherwise.
+    searched: str | None = None
     file: str = ""
+
+    @property
+    def is_documented_gap(self) -> bool:
+        """An unverified claim that no source backs, with a note of where we looked."""
+        return not self.sources and self.status == GAP_STATUS and bool((self.searched or "").strip())
 
 
 @dataclass
@@ -89,8 +100,10 @@ class Registry:
         problems = []
         if fact.status not in STATUSES:
             problems.append(f"status '{fact.status}' must be one of {', '.join(STATUSES)}")
-        if not fact.sources:
-            problems.append("has no sources")
+        if not fact.sources and not fact.is_documented_gap:
+            problems.append(
+                "has no sources (only a U fact may have none, with a `searched:` note saying where we looked)"
+            )
         problems += [f"unknown source id '{sid}'" for sid in fact.sources if sid not in self.sources]
         problems += [f"unknown nation '{n}'" for n in fact.nations if n not in NATIONS]
         if not fact.claim.strip():
@@ -169,6 +182,8 @@ def _read_file(path: Path, registry: Registry) -> None:
         fid = str(entry.get("id", "?"))
         if missing := _missing(entry, FACT_FIELDS):
             registry.read_problems.append(f"{name}: fact {fid}: missing {', '.join(missing)}")
+        if "sources" not in entry:
+            registry.read_problems.append(f"{name}: fact {fid}: missing sources (write sources: [] for a gap)")
         if fid in registry.facts or fid in registry.sources:
             registry.read_problems.append(f"{name}: duplicate id '{fid}' (also in {_owner(registry, fid)})")
             continue
@@ -178,6 +193,7 @@ def _read_file(path: Path, registry: Registry) -> None:
             status=str(entry.get("status", "")),
             sources=tuple(str(s) for s in entry.get("sources") or ()),
             nations=tuple(str(n) for n in entry.get("nations") or ()),
+            searched=None if entry.get("searched") is None else str(entry["searched"]),
             file=name,
         )
 

@@ -81,9 +81,11 @@ def test_registry_is_not_empty_and_spans_files() -> None:
 
 @pytest.mark.parametrize("fact_id", sorted(REGISTRY.facts))
 def test_every_fact_has_a_status_and_resolving_sources(fact_id: str) -> None:
+    """Every fact rests on sources, except an honest gap: a U fact with `searched:` (where we looked)."""
     fact = REGISTRY.facts[fact_id]
     assert fact.status in facts.STATUSES
-    assert fact.sources and all(sid in REGISTRY.sources for sid in fact.sources)
+    assert fact.sources or fact.is_documented_gap, f"{fact_id}: no sources (a U fact needs `searched:`)"
+    assert all(sid in REGISTRY.sources for sid in fact.sources)
 
 
 def test_every_source_backs_a_fact() -> None:
@@ -173,6 +175,37 @@ def test_a_good_file_has_no_problems(tmp_path: Path) -> None:
 def test_unknown_source_id_fails(tmp_path: Path) -> None:
     registry = _registry(tmp_path, a={"sources": [_source("s1")], "facts": [_fact("f1", "s1", "nope")]})
     assert registry.problems(dt.date(2026, 12, 4)) == ["a.yml: fact f1: unknown source id 'nope'"]
+
+
+def _gap(fid: str, status: str = "U", searched: str | None = "GOV.UK guidance and two charity pages") -> dict:
+    entry = {"id": fid, "claim": "No source was found on this.", "status": status, "sources": []}
+    return entry | ({"searched": searched} if searched is not None else {})
+
+
+def test_an_unverified_gap_with_searched_needs_no_source(tmp_path: Path) -> None:
+    registry = _registry(tmp_path, a={"sources": [_source("s1")], "facts": [_fact("f1", "s1"), _gap("gap")]})
+    assert registry.problems(dt.date(2026, 12, 4)) == []
+    assert registry.facts["gap"].is_documented_gap and not registry.facts["f1"].is_documented_gap
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [_gap("gap", searched=None), _gap("gap", searched="  "), _gap("gap", status="V"), _gap("gap", status="P")],
+    ids=["no searched", "blank searched", "verified", "partly verified"],
+)
+def test_a_fact_without_sources_fails_unless_an_unverified_gap_says_where_we_looked(
+    tmp_path: Path, entry: dict
+) -> None:
+    registry = _registry(tmp_path, a={"sources": [_source("s1")], "facts": [_fact("f1", "s1"), entry]})
+    assert [p for p in registry.problems(dt.date(2026, 12, 4)) if "gap" in p] == [
+        "a.yml: fact gap: has no sources (only a U fact may have none, with a `searched:` note saying where we looked)"
+    ]
+
+
+def test_a_fact_must_list_its_sources_even_when_empty(tmp_path: Path) -> None:
+    entry = {"id": "f1", "claim": "Example claim.", "status": "U", "searched": "somewhere"}
+    registry = _registry(tmp_path, a={"sources": [], "facts": [entry]})
+    assert "a.yml: fact f1: missing sources (write sources: [] for a gap)" in registry.problems(dt.date(2026, 12, 4))
 
 
 def test_status_must_be_v_p_or_u(tmp_path: Path) -> None:
