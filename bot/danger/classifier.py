@@ -136,16 +136,29 @@ def blocks_for(features: Features, models: Sequence[LogisticRegression]) -> tupl
 
 
 def sample_weights(examples: Sequence[Example]) -> np.ndarray:
-    """Weights that give danger and not-danger the same total weight in each language.
+    """Weights that give danger and not-danger the same total weight in each language, and within
+    not-danger, the corpus's near misses and the NLU data's ordinary questions the same share.
 
     Balancing the classes only overall let the languages' own mixes leak in: English has five
     ordinary lines to each danger line (the NLU data), the other languages about two, so after
     balancing any Polish or Urdu message started near even odds and harmless ones raised the
-    alarm. Balanced per language, the language's letters tell nothing; only the words do."""
-    counts = Counter((e.lang, e.danger) for e in examples)
-    languages = {e.lang for e in examples}
-    target = {lang: (counts[(lang, True)] + counts[(lang, False)]) / 2 for lang in languages}
-    weights = [target[e.lang] / counts[(e.lang, e.danger)] if counts[(e.lang, not e.danger)] else 1.0 for e in examples]
+    alarm. Balanced per language, the language's letters tell nothing; only the words do. The NLU
+    data grows with every topic and story added; without its own share, thousands of ordinary
+    questions outweighed the near misses written for this classifier and blunted it (cross-validated
+    recall fell from 96.7% to 93.4% when the new topics, stories and languages were merged)."""
+    danger = Counter(e.lang for e in examples if e.danger)
+    total = Counter(e.lang for e in examples)
+    ordinary = Counter((e.lang, e.source == "nlu") for e in examples if not e.danger)
+    weights = []
+    for e in examples:
+        half = total[e.lang] / 2
+        if danger[e.lang] in (0, total[e.lang]):
+            weights.append(1.0)
+        elif e.danger:
+            weights.append(half / danger[e.lang])
+        else:
+            shares = sum(1 for nlu in (True, False) if ordinary[(e.lang, nlu)])
+            weights.append(half / shares / ordinary[(e.lang, e.source == "nlu")])
     return np.array(weights) / np.mean(weights)
 
 
