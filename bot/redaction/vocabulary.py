@@ -69,11 +69,21 @@ def _place_words(path: Path) -> set[str]:
     return words_in(" ".join(names))
 
 
+# The parts of data/danger.yml that are English vocabulary and its patterns. Its other languages'
+# patterns are left out: they hold short words such as Arabizi "ana" (I) that are also first names
+# ("Ana Silva"), and those languages' ordinary words are judged by frequency (bot/redaction/frequency.py).
+_DANGER_SECTIONS = ("words", "misspellings", "fuzzy_words", "protected_words", "kinds", "exclusions", "keywords")
+
+
 @lru_cache(maxsize=1)
 def danger_words() -> frozenset[str]:
-    """Words of the danger detector's data: redaction must never hide one."""
+    """Words of the danger detector's English data: redaction must never hide one."""
     path = ROOT / load().raw["protected_words_from"]["danger"]
-    return frozenset(words_in(path.read_text(encoding="utf-8", errors="replace"))) if path.is_file() else frozenset()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8", errors="replace")) or {}
+    except (OSError, yaml.YAMLError):  # a broken data file must not stop messages getting through
+        return frozenset()
+    return frozenset(words_in(yaml.safe_dump({k: data.get(k) for k in _DANGER_SECTIONS}, allow_unicode=True)))
 
 
 @lru_cache(maxsize=1)
