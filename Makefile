@@ -76,7 +76,7 @@ lint: setup
 directory-check: setup
 	$(PY) -m actions.directory.validate
 
-unit: setup node
+unit: setup node nginx
 	$(PY) -m pytest tests -m "not stack and not browser" -q
 
 stories: $(MODEL)
