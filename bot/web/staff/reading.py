@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import danger as detector
-from contract.danger import KINDS
+from contract.danger import KINDS, NEVER_LOWERED
 
 _APOSTROPHES = re.compile(r"[\u2019']")
 
@@ -86,9 +86,12 @@ class DangerReading:
 def kinds_in(text: str) -> list[str]:
     """Every danger kind the one detector finds in `text`, when it is sure enough to give the
     emergency answer (the rules, or the classifier at `takeover`): a call handler's flag must not
-    cry wolf, and the classifier-only alarms are too often false (docs/danger.md)."""
+    cry wolf, and the classifier-only alarms are too often false (docs/danger.md). A threat to kill
+    or strangulation is flagged whenever it is found: those are the handler's first questions."""
     verdict = detector.shared_detector().assess(text)
-    return list(verdict.kinds) if verdict.takes_over else []
+    if verdict.takes_over or set(verdict.kinds) & NEVER_LOWERED:  # a threat to kill or strangling: always shown
+        return list(verdict.kinds)
+    return []
 
 
 def danger_in(texts: Iterable[str], order: Iterable[str] = KINDS) -> list[str]:
