@@ -343,11 +343,12 @@ def test_staff_query(stack, case: dict[str, Any]) -> None:
 
 @pytest.mark.stack
 def test_answer_has_sources_and_say_this(stack) -> None:
-    status, result = post_json(_assist_url(stack), {"query": "NRPF, 2 kids, refuge refused, s17?"}, AUTH)
+    status, result = post_json(_assist_url(stack), {"query": "no recourse, no money for food, council says no"}, AUTH)
     assert status == 200
-    assert result["answer_topic"] in ("ask_nrpf", "topic_children", "topic_safe_housing")  # all answer it
+    assert result["answer_topic"] in ("ask_nrpf", "topic_money")
     assert result["sources"]["links"] and result["sources"]["reviewed"]
     assert result["say_this"] and len(result["say_this"]) < len(result["answer"])
+    status, result = post_json(_assist_url(stack), {"query": "NRPF, 2 kids, refuge refused, s17?"}, AUTH)
     assert {"term": "NRPF", "meaning": "no recourse to public funds"} in result["terms"]
 
 
