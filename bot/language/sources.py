@@ -86,8 +86,10 @@ def _safety(path: Path) -> list[Source]:
     return [Source(f"safety.{name}", DEFAULT, str(data[name]).strip()) for name in SAFETY_FIELDS]
 
 
+@lru_cache(maxsize=4096)
 def source_hash(text: str) -> str:
-    """A short fingerprint of an English text: a translation records the one it was made from."""
+    """A short fingerprint of an English text: a translation records the one it was made from.
+    Cached: every translated reply line asks it of the same few hundred English texts."""
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
 
 
